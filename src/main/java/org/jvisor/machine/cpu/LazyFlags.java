@@ -1,0 +1,85 @@
+package org.jvisor.machine.cpu;
+
+/**
+ * Lazy arithmetic flags: the common ALU instructions record their operands and result
+ * and the six arithmetic flags are computed only when read (SDM Vol. 1 3.4.3.1 and
+ * Appendix A for each flag's definition). Other instructions set flags eagerly through
+ * {@link Cpu#setArithFlags(int)}.
+ *
+ * <p>An op code is {@code kind << 2 | width} with width 0, 1, 2 for 8, 16, 32 bits.
+ */
+public final class LazyFlags {
+    public static final int NONE = 0;
+    public static final int ADD = 1, ADC = 2, SUB = 3, SBB = 4, LOGIC = 5, INC = 6, DEC = 7, NEG = 8;
+    public static final int W8 = 0, W16 = 1, W32 = 2;
+
+    private static final int[] MASK = {0xFF, 0xFFFF, 0xFFFFFFFF};
+    private static final int[] SIGN = {0x80, 0x8000, 0x80000000};
+
+    private LazyFlags() { }
+
+    public static int op(int kind, int width) {
+        return kind << 2 | width;
+    }
+
+    /** Computes the six arithmetic flags from a lazy record; CF of INC/DEC comes from {@code oldFlags}. */
+    static int compute(int op, int a, int b, int res, int oldFlags) {
+        int w = op & 3;
+        int mask = MASK[w], sign = SIGN[w];
+        int ma = a & mask, mb = b & mask, mr = res & mask;
+        int f = 0;
+        if (mr == 0) f |= Flags.ZF;
+        if ((mr & sign) != 0) f |= Flags.SF;
+        if ((Integer.bitCount(mr & 0xFF) & 1) == 0) f |= Flags.PF;
+        switch (op >>> 2) {
+            case ADD -> {
+                if (Integer.compareUnsigned(mr, ma) < 0) f |= Flags.CF;
+                if (((ma ^ mr) & (mb ^ mr) & sign) != 0) f |= Flags.OF;
+                f |= (ma ^ mb ^ mr) & Flags.AF;
+            }
+            case ADC -> {
+                boolean cin = ((ma + mb) & mask) != mr;
+                if (Integer.compareUnsigned(mr, ma) < 0 || (cin && mr == ma)) f |= Flags.CF;
+                if (((ma ^ mr) & (mb ^ mr) & sign) != 0) f |= Flags.OF;
+                f |= (ma ^ mb ^ mr) & Flags.AF;
+            }
+            case SUB -> {
+                if (Integer.compareUnsigned(ma, mb) < 0) f |= Flags.CF;
+                if (((ma ^ mb) & (ma ^ mr) & sign) != 0) f |= Flags.OF;
+                f |= (ma ^ mb ^ mr) & Flags.AF;
+            }
+            case SBB -> {
+                boolean cin = ((ma - mb) & mask) != mr;
+                if (cin ? Integer.compareUnsigned(ma, mb) <= 0 : Integer.compareUnsigned(ma, mb) < 0) f |= Flags.CF;
+                if (((ma ^ mb) & (ma ^ mr) & sign) != 0) f |= Flags.OF;
+                f |= (ma ^ mb ^ mr) & Flags.AF;
+            }
+            case LOGIC -> { }
+            case INC -> {
+                f |= oldFlags & Flags.CF;
+                if (mr == sign) f |= Flags.OF;
+                f |= (ma ^ 1 ^ mr) & Flags.AF;
+            }
+            case DEC -> {
+                f |= oldFlags & Flags.CF;
+                if (mr == sign - 1) f |= Flags.OF;
+                f |= (ma ^ 1 ^ mr) & Flags.AF;
+            }
+            case NEG -> {
+                if (mb != 0) f |= Flags.CF;
+                if (mr == sign) f |= Flags.OF;
+                f |= (mb ^ mr) & Flags.AF;
+            }
+            default -> throw new IllegalStateException("lazy flags op " + op);
+        }
+        return f;
+    }
+
+    public static int mask(int width) {
+        return MASK[width];
+    }
+
+    public static int sign(int width) {
+        return SIGN[width];
+    }
+}

@@ -1,0 +1,11 @@
+package org.jvisor.machine.cpu.exec;
+
+import org.jvisor.machine.cpu.decode.OpcodeTable;
+
+/** Instruction family (to be filled in). */
+public final class StackOps {
+    private StackOps() { }
+
+    public static void register(OpcodeTable t) {
+    }
+}
