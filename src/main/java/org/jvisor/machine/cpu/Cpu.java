@@ -72,6 +72,8 @@ public final class Cpu {
     /** Set by an instruction that changes how following code runs; the block ends after it. */
     public boolean endBlock;
     private volatile boolean stopRequested;
+    /** An exit raised inside an instruction (an intercepted INT n); returned after the block. */
+    private Exit pendingExit;
     private Block current;
     private final CpuFault fault = new CpuFault();
     private final Insn single = new Insn();
@@ -478,6 +480,11 @@ public final class Cpu {
     public Exit run(long budget) {
         long end = instructions + budget;
         while (true) {
+            if (pendingExit != null) {
+                Exit e = pendingExit;
+                pendingExit = null;
+                return e;
+            }
             if (stopRequested) {
                 stopRequested = false;
                 return Exit.STOP_REQUESTED;
@@ -559,6 +566,21 @@ public final class Cpu {
         }
         Interrupts.deliver(this, vector, errorCode, hasErrorCode, kind);
         return null;
+    }
+
+    /**
+     * INT n, INT3, INTO, INT1 from inside an instruction. When intercepting, the exit is
+     * returned after this instruction with EIP past it; otherwise the event goes through
+     * the IDT/IVT with software-interrupt checks, and delivery sets eip and nextEip.
+     */
+    public void softwareInterrupt(int vector) {
+        if (interceptExceptions) {
+            pendingExit = new Exit.Exception(vector, 0, false, true);
+            endBlock = true;
+            return;
+        }
+        Interrupts.deliver(this, vector, 0, false, EVENT_SOFTWARE);
+        endBlock = true;
     }
 
     // =======================================================================================

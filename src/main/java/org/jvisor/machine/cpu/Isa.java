@@ -12,7 +12,11 @@ import org.jvisor.machine.cpu.exec.ShiftOps;
 import org.jvisor.machine.cpu.exec.StackOps;
 import org.jvisor.machine.cpu.exec.StringOps;
 import org.jvisor.machine.cpu.fpu.FpuOps;
+import org.jvisor.machine.cpu.system.ControlOps;
+import org.jvisor.machine.cpu.system.FarOps;
+import org.jvisor.machine.cpu.system.SegmentOps;
 import org.jvisor.machine.cpu.system.SystemOps;
+import org.jvisor.machine.cpu.system.TableOps;
 
 /**
  * The instruction set: assembles the opcode table from every family. Built once; the table
@@ -34,6 +38,10 @@ public final class Isa {
         StringOps.register(t);
         IoOps.register(t);
         SystemOps.register(t);
+        ControlOps.register(t);
+        TableOps.register(t);
+        SegmentOps.register(t);
+        FarOps.register(t);
         FpuOps.register(t);
         // The row every undefined encoding decodes to. Opcode 0x1FF (0F FF) is UD0-like on P6.
         UNDEFINED = new OpcodeTable().def(0x1FF, "(bad)", "").exec(Isa::undefinedOpcode).attrs(Entry.ENDS_BLOCK).add();
