@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -158,7 +159,7 @@ static void install_handlers(void) {
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_signal;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
-    int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+    int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGALRM};
     for (unsigned k = 0; k < sizeof sigs / sizeof sigs[0]; k++) sigaction(sigs[k], &sa, NULL);
 }
 
@@ -193,14 +194,19 @@ static void run_one(const struct case_in *c, struct case_out *o, uint8_t *buf, u
     place_code(code, c);
     memset(o, 0, sizeof *o);
     o->magic = MAGIC_OUT;
+    /* A watchdog: an instruction that never returns (a branch into itself) reports SIGALRM. */
+    struct itimerval watchdog = {.it_value = {.tv_sec = 1}}, off = {0};
     if (sigsetjmp(recover, 1) == 0) {
+        setitimer(ITIMER_REAL, &watchdog, NULL);
         run_case();
+        setitimer(ITIMER_REAL, &off, NULL);
         o->eip = CODE_END;
         for (int k = 0; k < 8; k++) o->regs[k] = (uint32_t) out_regs[k];
         o->eflags = (uint32_t) out_flags;
         memcpy(o->sregs, out_sregs, sizeof out_sregs);
         memcpy(o->fpu, out_fpu, sizeof out_fpu);
     } else {
+        setitimer(ITIMER_REAL, &off, NULL);
         __asm__ volatile("fninit; cld");
 #ifndef __x86_64__
         __asm__ volatile("mov %0, %%es; mov %1, %%ds; mov %2, %%fs; mov %3, %%gs"

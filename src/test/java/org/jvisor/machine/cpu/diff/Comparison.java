@@ -116,6 +116,7 @@ final class Comparison {
             case Protocol.SIGSEGV -> "SIGSEGV (#GP/#PF/#SS/#NP/#BR/#OF)";
             case Protocol.SIGBUS -> "SIGBUS (#SS/#AC)";
             case Protocol.SIGTRAP -> "SIGTRAP";
+            case Protocol.SIGALRM -> "SIGALRM (the instruction did not return within a second)";
             default -> "signal " + s;
         };
     }

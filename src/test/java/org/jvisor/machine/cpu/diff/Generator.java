@@ -152,8 +152,8 @@ final class Generator {
                 case W -> imm(Values.interesting(rnd), 2);
                 case Z -> imm(Values.interesting(rnd), op16 ? 2 : 4);
                 case D -> imm(Values.interesting(rnd), 4);
-                case JB -> imm(op16 ? -16 - rnd.nextInt(113) : relative(0x80), 1);
-                case JZ -> imm(op16 ? (rnd.nextBoolean() ? 0x2000 + rnd.nextInt(0x6000) : -0x10 - rnd.nextInt(0x7FF0))
+                case JB -> imm(op16 ? -17 - rnd.nextInt(112) : relative(0x80), 1);
+                case JZ -> imm(op16 ? (rnd.nextBoolean() ? 0x2000 + rnd.nextInt(0x6000) : -0x20 - rnd.nextInt(0x7FE0))
                         : relative(0x7000), op16 ? 2 : 4);
                 case MOFFS -> imm(0, addr16 ? 2 : 4); // the address is placed with the registers
                 case ENTER -> {
@@ -178,7 +178,7 @@ final class Generator {
         int relative(int range) {
             while (true) {
                 int rel = rnd.nextInt(2 * range) - range;
-                if (rel <= 0 || rel > STUB_BYTES) return rel;
+                if (rel < -16 || rel == 0 || rel > STUB_BYTES) return rel; // not into itself, not onto the jump back
             }
         }
 

@@ -16,7 +16,7 @@ public final class Protocol {
     public static final int IN_SIZE = 16 + MAX_CODE + 36 + 4 + PATCH_SIZE + FPU_IMAGE;
     public static final int OUT_HEADER = 16 + 36 + 24 + FPU_IMAGE + 4;
     /** Host signal numbers (Linux x86). */
-    public static final int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11;
+    public static final int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGSEGV = 11, SIGALRM = 14;
 
     private Protocol() { }
 
