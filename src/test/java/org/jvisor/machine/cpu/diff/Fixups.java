@@ -39,8 +39,11 @@ final class Fixups {
         if (op >= 0xA0 && op <= 0xA3) d.enc.imm = d.buf + 0x200 + rnd.nextInt(0x1800);
         if (op >= 0xE0 && op <= 0xE3 && rnd.nextBoolean()) r[Reg.ECX] = count(rnd.nextInt(3), Reg.ECX);
         if (op == 0xC8) r[Reg.EBP] = d.buf + 0x1400 + (rnd.nextInt(0x200) & ~3);
+        if (op == 0xC8) d.enc.imm = rnd.nextInt(0x400); // keep the new frame inside the mapped buffer
+        if ((op == 0x1A4 || op == 0x1AC) && !insn.op32) d.enc.imm = d.enc.imm & ~0x1F | rnd.nextInt(17);
+        if ((op == 0x1A5 || op == 0x1AD) && !insn.op32) r[Reg.ECX] = r[Reg.ECX] & ~0x1F | rnd.nextInt(17);
         if (op == 0xC9) r[Reg.EBP] = d.buf + 0x1000 + (rnd.nextInt(0x800) & ~1);
-        if ((op == 0xD2 || op == 0xD3 || op == 0x1A5 || op == 0x1AD) && rnd.nextBoolean()) {
+        if ((op == 0xD2 || op == 0xD3 || op == 0x1A5 && insn.op32 || op == 0x1AD && insn.op32) && rnd.nextBoolean()) {
             r[Reg.ECX] = r[Reg.ECX] & ~0xFF | rnd.nextInt(40);
         }
         if ((op == 0xF6 || op == 0xF7) && (e.reg == 6 || e.reg == 7) && rnd.nextBoolean()) fittingDividend();

@@ -38,7 +38,7 @@ final class Generator {
         Draft d = new Draft(e, rnd);
         d.op16 = Operands.sizeSensitive(e) && rnd.nextInt(3) == 0 && !(e.opcode >= 0x1C8 && e.opcode <= 0x1CF);
         boolean addressed = Operands.needsModrm(e) || RowPolicy.implicitAddress(e);
-        d.addr16 = qemuAvailable && addressed && rnd.nextInt(qemuOnly ? 3 : 8) == 0;
+        d.addr16 = qemuAvailable && addressed && rnd.nextInt(qemuOnly ? 3 : 8) == 0 && !RowPolicy.qemuLacks(e);
         boolean toQemu = qemuOnly || d.addr16 || (d.op16 && (RowPolicy.isBranch(e) || e.has(Entry.FPU)));
         if (toQemu && !qemuAvailable) return null;
         d.oracle = toQemu ? Oracle.QEMU : Oracle.HOST;

@@ -46,6 +46,7 @@ final class ModelMachine {
         mem.write32(PAGE_DIR + 4, 0x3000 | PTE_USER_RW);
         for (int a = Protocol.CODE_BASE; a < Protocol.CODE_BASE + 0x10000; a += 0x1000) map(a, true);
         for (int a = SCRATCH; a < SCRATCH + 0x2000; a += 0x1000) map(a, true);
+        mem.write32(0x2000 + (GDT >>> 12) * 4, GDT | 0x3); // the GDT: present, supervisor
         // GDT: null, then flat ring-3 descriptors at the indices of qemu-i386's selectors.
         descriptor(USER_CS, AR_CODE);
         descriptor(USER_DS, AR_DATA);

@@ -45,6 +45,11 @@ final class RowPolicy {
         return op == 0xFF && (e.reg == 2 || e.reg == 4 || e.reg == 6); // near call/jmp indirect, push r/m
     }
 
+    /** Forms qemu-i386 does not decode although P6 runs them (the TEST aliases F6/1, F7/1): host only. */
+    static boolean qemuLacks(Entry e) {
+        return (e.opcode == 0xF6 || e.opcode == 0xF7) && e.reg == 1;
+    }
+
     static boolean isBranch(Entry e) {
         int op = e.opcode;
         return e.has(Entry.BRANCH) || (op >= 0x70 && op <= 0x7F) || (op >= 0x180 && op <= 0x18F)
