@@ -42,6 +42,7 @@ final class Fixups {
         if (op == 0xC8) d.enc.imm = rnd.nextInt(0x400); // keep the new frame inside the mapped buffer
         if ((op == 0x1A4 || op == 0x1AC) && !insn.op32) d.enc.imm = d.enc.imm & ~0x1F | rnd.nextInt(17);
         if ((op == 0x1A5 || op == 0x1AD) && !insn.op32) r[Reg.ECX] = r[Reg.ECX] & ~0x1F | rnd.nextInt(17);
+        if (op == 0xC2) d.enc.imm &= 0x7FFF; // qemu-i386 sign-extends RET's imm16 (hardware zero-extends)
         if (op == 0xC9) r[Reg.EBP] = d.buf + 0x1000 + (rnd.nextInt(0x800) & ~1);
         if ((op == 0xD2 || op == 0xD3 || op == 0x1A5 && insn.op32 || op == 0x1AD && insn.op32) && rnd.nextBoolean()) {
             r[Reg.ECX] = r[Reg.ECX] & ~0xFF | rnd.nextInt(40);
