@@ -147,4 +147,23 @@ class ControlRegisterTest {
         assertEquals(0, cpu.dr[7] & (1 << 13), "GD cleared for the handler");
         rig.runClean(0x0F, 0x21, 0xC0);
     }
+
+    @Test
+    void realModeMayWriteCr0ToEnterProtectedMode() {
+        rig.realMode();
+        // mov eax,cr0 ; or al,1 is not needed: mov ebx,imm32 (66 BB) ; mov cr0,ebx
+        rig.runClean(0x0F, 0x20, 0xC0, 0x66, 0xBB, 0x11, 0, 0, 0, 0x0F, 0x22, 0xC3);
+        assertEquals(Cpu.CR0_ET, cpu.r[Reg.EAX], "real mode: PE clear");
+        assertEquals(Cpu.CR0_PE | Cpu.CR0_ET, cpu.cr0);
+        assertEquals(true, cpu.isProtectedMode());
+    }
+
+    @Test
+    void smswAndLmswWorkInRealMode() {
+        rig.realMode();
+        cpu.r[Reg.EAX] = 0;
+        cpu.r[Reg.ECX] = Cpu.CR0_MP;
+        rig.runClean(0x0F, 0x01, 0xF1, 0x0F, 0x01, 0xE0); // lmsw cx ; smsw ax
+        assertEquals(Cpu.CR0_ET | Cpu.CR0_MP, cpu.r[Reg.EAX]);
+    }
 }

@@ -64,13 +64,22 @@ final class ControlRig {
         return this;
     }
 
+    /** Switches to real mode at CPL 0 with CS = 1000h, so the code runs at IP 0. */
+    ControlRig realMode() {
+        cpu.cr0 &= ~Cpu.CR0_PE;
+        cpu.cpl = 0;
+        cpu.refreshSegments();
+        cpu.setSegment(Seg.CS, CODE >>> 4, CODE, 0xFFFF, 0x9B);
+        return this;
+    }
+
     /** Loads the code (then UD2) at CODE and runs it; returns the exit. */
     Exit run(int... code) {
         for (int k = 0; k < code.length; k++) mem.write8(CODE + k, code[k]);
         mem.write8(CODE + code.length, UD2_0);
         mem.write8(CODE + code.length + 1, UD2_1);
-        end = CODE + code.length;
-        cpu.eip = CODE;
+        end = CODE + code.length - cpu.segBase[Seg.CS];
+        cpu.eip = CODE - cpu.segBase[Seg.CS];
         cpu.halted = false;
         return cpu.run(10_000);
     }
@@ -86,7 +95,7 @@ final class ControlRig {
     void runFaults(int vector, int errorCode, int... code) {
         Exit e = run(code);
         assertEquals(new Exit.Exception(vector, errorCode, Vectors.hasErrorCode(vector), false), e, "exit");
-        assertEquals(CODE, cpu.eip, "a fault leaves EIP at the instruction");
+        assertEquals(CODE - cpu.segBase[Seg.CS], cpu.eip, "a fault leaves EIP at the instruction");
     }
 
     static int[] bytes(int... b) {
