@@ -217,7 +217,7 @@ public final class Cpu {
     /** Records a lazily evaluated flag result (kind from {@link LazyFlags}). */
     public void setLazy(int op, int a, int b, int res) {
         if ((op >>> 2) == LazyFlags.INC || (op >>> 2) == LazyFlags.DEC) {
-            eflags = (eflags & ~Flags.CF) | (getEflags() & Flags.CF);
+            eflags = (eflags & ~Flags.CF) | LazyFlags.carry(this);
         }
         lazyOp = op;
         lazyA = a;
