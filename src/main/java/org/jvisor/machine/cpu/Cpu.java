@@ -58,6 +58,8 @@ public final class Cpu {
     public long tsc;
     public int sysenterCs, sysenterEsp, sysenterEip;
     public long apicBase = 0xFEE00900L;
+    /** The other MSRs (MTRRs, performance counters ...), owned by the system package. */
+    public final org.jvisor.machine.cpu.system.MsrFile msrs = new org.jvisor.machine.cpu.system.MsrFile();
 
     /** The x87 unit's state, owned by the fpu package. */
     public final org.jvisor.machine.cpu.fpu.FpuState fpu = new org.jvisor.machine.cpu.fpu.FpuState();
@@ -215,7 +217,7 @@ public final class Cpu {
     /** Records a lazily evaluated flag result (kind from {@link LazyFlags}). */
     public void setLazy(int op, int a, int b, int res) {
         if ((op >>> 2) == LazyFlags.INC || (op >>> 2) == LazyFlags.DEC) {
-            eflags = (eflags & ~Flags.CF) | (getEflags() & Flags.CF);
+            eflags = (eflags & ~Flags.CF) | LazyFlags.carry(this);
         }
         lazyOp = op;
         lazyA = a;
