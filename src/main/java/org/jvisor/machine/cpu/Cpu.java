@@ -507,8 +507,15 @@ public final class Cpu {
                     runBlock(fetchBlock());
                 }
             } catch (CpuFault f) {
-                Exit e = exception(f.vector, f.errorCode, f.hasErrorCode);
-                if (e != null) return e;
+                // Delivery runs outside the try above: a triple fault or a bug in it must not escape.
+                try {
+                    Exit e = exception(f.vector, f.errorCode, f.hasErrorCode);
+                    if (e != null) return e;
+                } catch (CpuShutdown s) {
+                    return new Exit.Shutdown(s.getMessage());
+                } catch (RuntimeException bug) {
+                    return new Exit.Shutdown("internal error delivering " + f.getMessage() + ": " + bug);
+                }
             } catch (CpuShutdown s) {
                 return new Exit.Shutdown(s.getMessage());
             } catch (RuntimeException | StackOverflowError bug) {
