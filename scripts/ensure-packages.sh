@@ -6,7 +6,10 @@ need=()
 command -v mvn >/dev/null || need+=(maven)
 command -v gcc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
-[ -e /usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a ] || [ -d /usr/lib32 ] && [ -e /usr/include/x86_64-linux-gnu/gnu/stubs-32.h -o -e /usr/include/i386-linux-gnu/gnu/stubs-32.h ] || need+=(gcc-multilib)
+# gcc-multilib: the test kernels and the 32-bit differential harness are built with gcc -m32.
+if ! echo 'int main(void){return 0;}' | gcc -m32 -static -x c -o /dev/null - >/dev/null 2>&1; then
+  need+=(gcc-multilib)
+fi
 command -v qemu-i386 >/dev/null || need+=(qemu-user)
 command -v qemu-system-i386 >/dev/null || need+=(qemu-system-x86)
 if [ ${#need[@]} -gt 0 ]; then
