@@ -105,6 +105,7 @@ final class FpuCompare {
         FpuLoadStore.load(cpu, i, kind);
         int r;
         if (f.isEmpty(0)) {
+            f.exc = 0; // the stack fault is detected before the memory operand is examined
             r = FpuControl.stackUnderflow(f) ? UNORDERED : -1;
         } else if (FpuControl.unmaskedPre(f)) {
             r = -1;

@@ -90,6 +90,7 @@ final class FpuControl {
     /** Pushes f.rSe/f.rM, or handles stack overflow when ST(7) is in use. */
     static void pushResult(FpuState f) {
         if (f.tagOf((f.top() - 1) & 7) != FpuState.TAG_EMPTY) {
+            f.exc = 0; // the stack fault is detected before the source is examined
             if (!stackOverflow(f)) return;
         }
         f.push(f.rSe, f.rM);
