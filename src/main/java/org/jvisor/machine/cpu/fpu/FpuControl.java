@@ -182,6 +182,7 @@ final class FpuControl {
     static void ffree(Cpu cpu, Insn i) {
         FpuState f = begin(cpu);
         f.setTag(f.phys(i.rm), FpuState.TAG_EMPTY);
+        f.status &= ~FpuState.C1; // the SDM leaves C0-C3 undefined; the host x87 clears C1
         retire(cpu, i);
     }
 

@@ -338,7 +338,9 @@ final class FpuLoadStore {
         } else if (take) {
             f.set(0, f.seOf(i.rm), f.mantOf(i.rm));
         }
+        int c1 = f.status & FpuState.C1; // unchanged unless the stack underflowed
         FpuControl.commit(f);
+        if ((f.exc & FpuState.SF) == 0) f.status = (f.status & ~FpuState.C1) | c1;
         FpuControl.retire(cpu, i);
     }
 }
