@@ -190,6 +190,7 @@ final class FpuControl {
     static void ffreep(Cpu cpu, Insn i) {
         FpuState f = begin(cpu);
         f.setTag(f.phys(i.rm), FpuState.TAG_EMPTY);
+        f.status &= ~FpuState.C1;
         f.pop();
         retire(cpu, i);
     }
