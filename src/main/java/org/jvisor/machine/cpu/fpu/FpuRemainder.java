@@ -27,17 +27,19 @@ final class FpuRemainder {
 
     private static void remainder(Cpu cpu, Insn i, boolean ieee) {
         FpuState f = FpuControl.begin(cpu);
-        boolean ok;
+        boolean ok, quotient = false;
         f.status &= ~FpuState.C2;
         if (f.isEmpty(0) || f.isEmpty(1)) {
             ok = FpuControl.stackUnderflow(f);
         } else {
+            int before = f.exc;
             ok = compute(f, f.seOf(0), f.mantOf(0), f.seOf(1), f.mantOf(1), ieee);
+            quotient = ok && (f.exc & ~before & FpuState.IE) == 0 && !Float80.isNaN(Float80.classify(f.rSe, f.rM));
         }
         if (ok) f.set(0, f.rSe, f.rM);
         int cc = f.status & FpuState.CC;
         FpuControl.commit(f);
-        if (ok) f.status = (f.status & ~FpuState.CC) | cc; // C1 is a quotient bit here, not rounding
+        if (quotient) f.status = (f.status & ~FpuState.CC) | cc; // C1 is a quotient bit here, not rounding
         FpuControl.retire(cpu, i);
     }
 
@@ -104,7 +106,8 @@ final class FpuRemainder {
             }
         }
         FpuArith.packExact(f, r == 0 ? Float80.neg(aSe) : neg, r, unitExp);
-        setQuotient(f, q);
+        // An incomplete reduction reports C2=1 and, on the host x87, zero quotient bits.
+        setQuotient(f, partial ? 0 : q);
         if (partial) f.status |= FpuState.C2;
         return true;
     }
