@@ -54,10 +54,12 @@ public final class Cpu {
     public int cr0 = CR0_ET, cr2, cr3, cr4;
     public final int[] dr = new int[8];
     public int gdtBase, gdtLimit, idtBase, idtLimit;
-    /** Time-stamp counter (advanced with retired instructions) and MSRs a Linux kernel touches. */
+    /** TSC offset: the counter reads retired instructions x ratio + tsc (system.Tsc); SYSENTER and APIC MSRs. */
     public long tsc;
     public int sysenterCs, sysenterEsp, sysenterEip;
     public long apicBase = 0xFEE00900L;
+    /** The other MSRs (MTRRs, performance counters ...), owned by the system package. */
+    public final org.jvisor.machine.cpu.system.MsrFile msrs = new org.jvisor.machine.cpu.system.MsrFile();
 
     /** The x87 unit's state, owned by the fpu package. */
     public final org.jvisor.machine.cpu.fpu.FpuState fpu = new org.jvisor.machine.cpu.fpu.FpuState();
@@ -117,6 +119,8 @@ public final class Cpu {
         halted = false;
         interruptShadow = false;
         fpu.reset();
+        msrs.reset();
+        org.jvisor.machine.cpu.system.Tsc.set(this, 0); // the TSC restarts at 0 (SDM Vol. 3A 17.17)
         paging.flushAll();
         blocks.clear();
     }
@@ -215,7 +219,7 @@ public final class Cpu {
     /** Records a lazily evaluated flag result (kind from {@link LazyFlags}). */
     public void setLazy(int op, int a, int b, int res) {
         if ((op >>> 2) == LazyFlags.INC || (op >>> 2) == LazyFlags.DEC) {
-            eflags = (eflags & ~Flags.CF) | (getEflags() & Flags.CF);
+            eflags = (eflags & ~Flags.CF) | LazyFlags.carry(this);
         }
         lazyOp = op;
         lazyA = a;
@@ -503,8 +507,15 @@ public final class Cpu {
                     runBlock(fetchBlock());
                 }
             } catch (CpuFault f) {
-                Exit e = exception(f.vector, f.errorCode, f.hasErrorCode);
-                if (e != null) return e;
+                // Delivery runs outside the try above: a triple fault or a bug in it must not escape.
+                try {
+                    Exit e = exception(f.vector, f.errorCode, f.hasErrorCode);
+                    if (e != null) return e;
+                } catch (CpuShutdown s) {
+                    return new Exit.Shutdown(s.getMessage());
+                } catch (RuntimeException bug) {
+                    return new Exit.Shutdown("internal error delivering " + f.getMessage() + ": " + bug);
+                }
             } catch (CpuShutdown s) {
                 return new Exit.Shutdown(s.getMessage());
             } catch (RuntimeException | StackOverflowError bug) {

@@ -75,6 +75,27 @@ public final class LazyFlags {
         return f;
     }
 
+    /**
+     * The carry flag alone, without computing the other five: ADC, SBB, RCL, RCR and the
+     * INC/DEC carry preservation need it on the hot path.
+     */
+    public static int carry(Cpu cpu) {
+        int op = cpu.lazyOp;
+        if (op == NONE) return cpu.eflags & Flags.CF;
+        int mask = MASK[op & 3];
+        int ma = cpu.lazyA & mask, mb = cpu.lazyB & mask, mr = cpu.lazyRes & mask;
+        boolean cf = switch (op >>> 2) {
+            case ADD -> Integer.compareUnsigned(mr, ma) < 0;
+            case ADC -> Integer.compareUnsigned(mr, ma) < 0 || (mr == ma && ((ma + mb) & mask) != mr);
+            case SUB -> Integer.compareUnsigned(ma, mb) < 0;
+            case SBB -> ((ma - mb) & mask) != mr ? Integer.compareUnsigned(ma, mb) <= 0 : Integer.compareUnsigned(ma, mb) < 0;
+            case NEG -> mb != 0;
+            case INC, DEC -> (cpu.eflags & Flags.CF) != 0;
+            default -> false; // LOGIC
+        };
+        return cf ? Flags.CF : 0;
+    }
+
     public static int mask(int width) {
         return MASK[width];
     }
