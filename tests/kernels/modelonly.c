@@ -37,9 +37,9 @@ static void read_byte_fs(void) { __asm__ volatile("mov %0, %%fs; movb %%fs:(%1),
 static void write_cs(void) { __asm__ volatile("movl %%cs:(%0), %%eax; movl %%eax, %%cs:(%0)" : : "r"(&v) : "eax", "memory"); }
 static void null_ds(void) { __asm__ volatile("mov %0, %%fs; mov %%fs:0, %%eax" : : "r"(0) : "eax"); }
 static void small_ss(void)
-{
+{   /* At CPL 3, so the #SS handler runs on the ring 0 stack from the TSS. */
     __asm__ volatile("mov %%ss, %%dx; mov %%esp, %%ecx; mov %0, %%ss; mov $0x204, %%esp; push %%eax;"
-                     "mov %%dx, %%ss; mov %%ecx, %%esp" : : "r"(SEL(I_SMALLSS)) : "ecx", "edx", "memory");
+                     "mov %%dx, %%ss; mov %%ecx, %%esp" : : "r"(SEL(I_SMALLSS) | 3) : "ecx", "edx", "memory");
 }
 
 static int seg_access(void (*fn)(void), u32 sel, u32 off)
@@ -63,7 +63,7 @@ static void test_limits(void)
     CHECK_EQ(rt_try(write_cs), 13, "write through CS: #GP(0) (SDM 5.4)");
     CHECK_EQ(rt_try(null_ds), 13, "access through a null selector: #GP(0) (SDM 5.4.1)");
     CHECK_EQ(last_fault.err, 0, "null selector #GP error code 0");
-    CHECK_EQ(rt_try(small_ss), 12, "push below the limit of an expand-up SS: #SS(0) (SDM 6.15 vector 12)");
+    CHECK_EQ(rt_run_at(3, small_ss), 12, "push below the limit of an expand-up SS: #SS(0) (SDM 6.15 vector 12)");
     CHECK_EQ(last_fault.err, 0, "#SS error code 0");
 }
 
@@ -102,7 +102,7 @@ void kmain(void)
     set_gdt(I_DOWN, seg_desc(0, 0xFFF, 0x96, 0x4));
     set_gdt(I_RO, seg_desc(0, 0xFFFFF, 0x90, 0xC));
     set_gdt(I_XO, seg_desc(0, 0xFFFFF, 0x98, 0xC));
-    set_gdt(I_SMALLSS, seg_desc(0x80000, 0x1FF, 0x92, 0x4));
+    set_gdt(I_SMALLSS, seg_desc(0x80000, 0x1FF, 0xF2, 0x4));
     set_gdt(I_CONF, seg_desc(0, 0xFFFFF, 0x9E, 0xC));
     set_gdt(I_GATE_CONF, gate_desc(SEL(I_CONF), (u32)conf_target, 0xEC, 0));
     test_instructions();
