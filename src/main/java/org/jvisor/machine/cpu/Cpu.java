@@ -309,7 +309,19 @@ public final class Cpu {
                 || (Integer.compareUnsigned(off + size - 1, off) < 0 && segHi[seg] != -1)) {
             throw segmentFault(seg);
         }
-        return segBase[seg] + off;
+        int lin = segBase[seg] + off;
+        if (cpl == 3 && (lin & (size - 1)) != 0) checkAlignment(size);
+        return lin;
+    }
+
+    /**
+     * #AC(0) for a misaligned CPL 3 data reference with CR0.AM and EFLAGS.AC set (SDM Vol. 3A
+     * 6.15, interrupt 17; Table 6-7: words on 2, dwords on 4, quadwords on 8 bytes).
+     */
+    private void checkAlignment(int size) {
+        if ((size == 2 || size == 4 || size == 8) && (cr0 & CR0_AM) != 0 && (eflags & Flags.AC) != 0) {
+            throw fault(Vectors.AC, 0);
+        }
     }
 
     private CpuFault segmentFault(int seg) {
