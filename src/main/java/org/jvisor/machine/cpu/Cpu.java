@@ -54,7 +54,7 @@ public final class Cpu {
     public int cr0 = CR0_ET, cr2, cr3, cr4;
     public final int[] dr = new int[8];
     public int gdtBase, gdtLimit, idtBase, idtLimit;
-    /** Time-stamp counter (advanced with retired instructions) and MSRs a Linux kernel touches. */
+    /** TSC offset: the counter reads retired instructions x ratio + tsc (system.Tsc); SYSENTER and APIC MSRs. */
     public long tsc;
     public int sysenterCs, sysenterEsp, sysenterEip;
     public long apicBase = 0xFEE00900L;
@@ -119,6 +119,8 @@ public final class Cpu {
         halted = false;
         interruptShadow = false;
         fpu.reset();
+        msrs.reset();
+        org.jvisor.machine.cpu.system.Tsc.set(this, 0); // the TSC restarts at 0 (SDM Vol. 3A 17.17)
         paging.flushAll();
         blocks.clear();
     }

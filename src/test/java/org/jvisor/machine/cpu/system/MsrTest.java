@@ -138,4 +138,13 @@ class MsrTest {
         rig.runClean(concat(movImm(Reg.ECX, 0x174), movImm(Reg.EAX, 8), movImm(Reg.EDX, 0), WRMSR));
         assertEquals(8, cpu.sysenterCs);
     }
+
+    @Test
+    void resetRestartsTheTscAndClearsTheMtrrs() {
+        wrmsr(0x2FF, 0xC06);
+        rig.runClean(0x90, 0x90, 0x90);
+        cpu.reset();
+        assertEquals(0, Msrs.read(cpu, 0x10), "TSC is 0 after reset (SDM 17.17)");
+        assertEquals(0, Msrs.read(cpu, 0x2FF), "MTRRs disabled after reset (SDM 11.11.2.1)");
+    }
 }
