@@ -147,9 +147,10 @@ static void do_retf_inner(void)
     __asm__ volatile("push %0; push $1f; lret; 1:" : : "i"(SEL_CODE0));
 }
 static void do_retf_outer(void)
-{   /* RETF from CPL 1 to CPL 3: pops CS, EIP, then ESP and SS of the outer ring. */
+{   /* RETF from CPL 1 to CPL 3: pops CS, EIP, then ESP and SS of the outer ring; DS (DPL 1) is
+       nulled, so reload it before storing. */
     __asm__ volatile("mov %%esp, %%eax; push %0; push %%eax; push %1; push $1f; lret;"
-                     "1: mov %%cs, %%eax; mov %%eax, val; mov $0x33, %%ax; mov %%ax, %%ds; int $0x80"
+                     "1: mov $0x33, %%ax; mov %%ax, %%ds; mov %%cs, %%eax; mov %%eax, val; int $0x80"
                      : : "i"(SEL_DATA3), "i"(SEL_CODE3) : "eax", "memory");
 }
 static void do_int_gate0(void) { __asm__ volatile("int $0x81"); }

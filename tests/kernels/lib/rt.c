@@ -190,3 +190,28 @@ int rt_run_at(int cpl, void (*fn)(void))
     guarded = 0;
     return -1;
 }
+
+/* --- paging ------------------------------------------------------------------------------ */
+
+u32 page_dir[1024] __attribute__((aligned(4096)));
+u32 pt0[1024] __attribute__((aligned(4096)));
+
+void paging_build_identity(void)
+{
+    for (int i = 0; i < 1024; i++) pt0[i] = i << 12 | PTE_P | PTE_RW | PTE_US;
+    for (int i = 0; i < 1024; i++) page_dir[i] = 0;
+    page_dir[0] = (u32)pt0 | PTE_P | PTE_RW | PTE_US;
+    for (int i = 1; i < 16; i++) page_dir[i] = i << 22 | PTE_PS | PTE_P | PTE_RW | PTE_US;
+}
+
+void paging_enable(void)
+{
+    write_cr4(read_cr4() | 0x10);     /* CR4.PSE for the 4 MiB pages */
+    write_cr3((u32)page_dir);
+    write_cr0(read_cr0() | 0x80000000);
+}
+
+void paging_disable(void)
+{
+    write_cr0(read_cr0() & ~0x80000000);
+}

@@ -80,4 +80,20 @@ static inline void write_eflags(u32 v) { __asm__ volatile("push %0; popf" : : "r
 #define LABEL(name) ".globl " #name "\n" #name ":\n"
 #define ADDR(name) ({ extern char name[]; (u32)name; })
 
+
+/* Paging: an identity map of the low 64 MiB, the first 4 MiB through page table pt0 (4 KiB
+   pages), the rest as 4 MiB pages. Entries carry P|RW|US. */
+#define PTE_P 0x001
+#define PTE_RW 0x002
+#define PTE_US 0x004
+#define PTE_A 0x020
+#define PTE_D 0x040
+#define PTE_PS 0x080
+#define PTE_G 0x100
+extern u32 page_dir[1024];
+extern u32 pt0[1024];
+void paging_build_identity(void);
+void paging_enable(void);
+void paging_disable(void);
+static inline void invlpg(u32 a) { __asm__ volatile("invlpg (%0)" : : "r"(a) : "memory"); }
 #endif
