@@ -48,6 +48,8 @@ static void mf_fdiv(void)
     __asm__ volatile("fninit; fldcw fpu_cw; fld1; fldz; fdivrp; " LABEL(mf_at) "fwait; nop" : : : "memory");
 }
 
+static void ts_iret(void) { __asm__ volatile("pushf; orl $0x4000, (%%esp); popf;" LABEL(ts_at) "iret" : : : "cc"); }
+
 static void check_fault(int got, int vector, u32 eip, const char *name)
 {
     CHECK_EQ(got, vector, name);
@@ -90,6 +92,10 @@ static void test_fpu(void)
 
 static void test_segment_faults(void)
 {
+    main_tss.link = 0x38 | 4;                       /* a back link with TI=1 */
+    check_fault(rt_try(ts_iret), 10, ADDR(ts_at), "#TS IRET with NT to a back link in the LDT");
+    CHECK_EQ(last_fault.err, 0x3C, "#TS error code is the back-link selector");
+    main_tss.link = 0;
     CHECK_EQ(rt_try(np_load), 11, "#NP loading a not-present data segment");
     CHECK_EQ(last_fault.err, SEL_NP, "#NP error code is the selector");
     set_idt(0x90, SEL_CODE0, isr_stub(0x90), 0xE, 0);

@@ -98,6 +98,33 @@ static void test_protection(void)
     write_cr3(read_cr3());
 }
 
+/* 4 MiB pages carry their own U/S and R/W; a not-present PDE faults before any PTE is read. */
+static void test_big_pages(void)
+{
+    page_dir[258] = 0x400000 | PTE_PS | PTE_P;                /* supervisor, read-only */
+    page_dir[259] = 0;                                         /* not present */
+    write_cr3(read_cr3());
+    CHECK_EQ(access_at(do_read, 0x40800000 + 0x1234, 3), 14, "user read of a supervisor 4 MiB page: #PF");
+    CHECK_EQ(last_fault.err, 5, "error code U|P for the 4 MiB page");
+    CHECK_EQ(last_fault.cr2, 0x40801234, "CR2 inside the 4 MiB page");
+    CHECK_EQ(access_at(do_write, 0x40800000 + 0x2000, 0), -1, "supervisor write to a read-only 4 MiB page, WP=0");
+    write_cr0(read_cr0() | 0x10000);
+    CHECK_EQ(access_at(do_write, 0x40800000 + 0x2000, 0), 14, "supervisor write to a read-only 4 MiB page, WP=1");
+    CHECK_EQ(last_fault.err, 3, "error code W|P for the 4 MiB page");
+    write_cr0(read_cr0() & ~0x10000);
+    CHECK_EQ(access_at(do_read, 0x40C00000 + 0x10, 0), 14, "not-present PDE: #PF");
+    CHECK_EQ(last_fault.err, 0, "error code 0 for the PDE");
+    CHECK_EQ(last_fault.cr2, 0x40C00010, "CR2 for the not-present PDE");
+    page_dir[259] = 0x800000 | PTE_PS | PTE_P | PTE_RW;
+    invlpg(0x40C00000);
+    *(volatile u32 *)0x800040 = 0x7E57;
+    CHECK_EQ(*(volatile u32 *)0x40C00040, 0x7E57, "a 4 MiB page mapped after INVLPG");
+    page_dir[259] = 0x400000 | PTE_PS | PTE_P | PTE_RW;
+    invlpg(0x40C00040);
+    *(volatile u32 *)0x400040 = 0x1D1D;
+    CHECK_EQ(*(volatile u32 *)0x40C00040, 0x1D1D, "INVLPG of any address in a 4 MiB page drops it");
+}
+
 static void test_fetch_and_span(void)
 {
     *(u8 *)frames[1] = 0xC3;                         /* ret */
@@ -120,6 +147,7 @@ void kmain(void)
     test_translation();
     test_accessed_dirty();
     test_protection();
+    test_big_pages();
     test_fetch_and_span();
     paging_disable();
 }

@@ -7,6 +7,10 @@
 #define VEC_GATE3 0x82      /* interrupt gate with DPL 3 whose handler returns */
 #define LDT_INDEX (GDT_FREE)
 #define SEL_LDT (LDT_INDEX << 3)
+#define GATE_INDEX (GDT_FREE + 1)
+#define SEL_GATE (GATE_INDEX << 3)          /* a DPL 3 call gate */
+#define CONF_INDEX (GDT_FREE + 2)
+#define SEL_CONF (CONF_INDEX << 3)          /* conforming readable DPL 0 code */
 
 static const u32 code_sel[4] = { SEL_CODE0, SEL_CODE1, 0, SEL_CODE3 };
 static const u32 data_sel[4] = { SEL_DATA0, SEL_DATA1, 0, SEL_DATA3 };
@@ -110,6 +114,11 @@ static void test_probes(int cpl)
     CHECK_EQ(probe(cpl, do_verw, SEL_DATA0), cpl == 0, "VERW DPL 0 data");
     CHECK_EQ(probe(cpl, do_verr, SEL_DATA3), 1, "VERR DPL 3 data from any CPL");
     CHECK_EQ(probe(cpl, do_verr, 0), 0, "VERR null selector");
+    CHECK_EQ(probe(cpl, do_lar, SEL_GATE | 3), 1, "LAR DPL 3 call gate: ZF=1");
+    CHECK_EQ(val & 0x00FFFF00, 0x0000EC00, "LAR call gate access rights");
+    CHECK_EQ(probe(cpl, do_lsl, SEL_GATE | 3), 0, "LSL call gate: gates have no limit, ZF=0");
+    CHECK_EQ(probe(cpl, do_verr, SEL_CONF | cpl), 1, "VERR conforming readable code from any CPL");
+    CHECK_EQ(probe(cpl, do_lar, SEL_CONF | cpl), 1, "LAR conforming code from any CPL");
     CHECK_EQ(probe(cpl, do_verr, 0xFFF8), 0, "VERR beyond the GDT limit");
 }
 
@@ -141,6 +150,11 @@ static void do_far_jmp_same(void)
 {
     __asm__ volatile("push %%cs; pop %%eax; mov %%eax, far_ptr+4; movl $1f, far_ptr;"
                      "ljmp *far_ptr; mov $0, %0; jmp 2f; 1: mov $7, %0; 2:" : "=r"(val) : : "eax", "memory");
+}
+static void do_far_call_same(void)
+{   /* far CALL to the own code segment pushes CS (RPL = CPL) and EIP; RETF returns. */
+    __asm__ volatile("push %%cs; pop %%eax; mov %%eax, far_ptr+4; movl $1f, far_ptr; lcall *far_ptr; jmp 2f;"
+                     "1: mov 4(%%esp), %%eax; mov %%eax, val2; lret; 2:" : : : "eax", "memory");
 }
 static void do_retf_inner(void)
 {
@@ -189,6 +203,9 @@ static void test_transfers(int cpl)
     val = 0;
     CHECK_EQ(rt_run_at(cpl, do_far_jmp_same), -1, "far JMP to the own code segment");
     CHECK_EQ(val, 7, "far JMP to the own code segment lands");
+    val2 = 0;
+    CHECK_EQ(rt_run_at(cpl, do_far_call_same), -1, "far CALL and RETF within the own ring");
+    CHECK_EQ(val2, code_sel[cpl], "far CALL pushes CS with RPL = CPL");
     gate_cs = 0;
     CHECK_EQ(rt_run_at(cpl, do_int_gate3), -1, "INT n through a DPL 3 gate returns");
     CHECK_EQ(gate_cs, code_sel[cpl], "INT n pushes the interrupted CS");
@@ -241,6 +258,8 @@ void kmain(void)
     ldt[1] = seg_desc(0, 0xFFFFF, ACC_DATA | ACC_DPL(3), 0xC);
     set_gdt(LDT_INDEX, seg_desc((u32)ldt, sizeof ldt - 1, 0x82, 0));
     __asm__ volatile("lldt %w0" : : "r"(SEL_LDT));
+    set_gdt(GATE_INDEX, gate_desc(SEL_CODE0, 0, 0xEC, 0));
+    set_gdt(CONF_INDEX, seg_desc(0, 0xFFFFF, 0x9E, 0xC));
     set_idt(VEC_GATE0, SEL_CODE0, isr_stub(VEC_GATE0), 0xE, 0);
     set_idt(VEC_GATE3, SEL_CODE0, isr_stub(VEC_GATE3), 0xE, 3);
     set_handler(VEC_GATE3, gate3_handler);

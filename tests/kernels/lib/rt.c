@@ -117,7 +117,6 @@ static u8 stack0[8192] __attribute__((aligned(16)));
 
 void rt_init(u32 magic, u32 info)
 {
-    (void)info;
     outb(0x21, 0xFF);   /* mask both 8259A PICs: the kernels run with no external interrupts */
     outb(0xA1, 0xFF);
     gdt[1] = seg_desc(0, 0xFFFFF, ACC_CODE, 0xC);
@@ -141,7 +140,13 @@ void rt_init(u32 magic, u32 info)
     set_idt(VEC_RETURN, SEL_CODE0, isr_stub(VEC_RETURN), 0xE, 3);
     struct { u16 limit; u32 base; } __attribute__((packed)) p = { sizeof idt - 1, (u32)idt };
     __asm__ volatile("lidt %0" : : "m"(p));
-    if (magic != 0x2BADB002) CHECK(0, "multiboot magic in EAX");
+    /* Multiboot 0.6.96 section 3.2/3.3: magic in EAX, memory sizes in the info at EBX (32 MiB machine). */
+    CHECK_EQ(magic, 0x2BADB002, "Multiboot magic in EAX");
+    const u32 *mbi = (const u32 *)info;
+    CHECK_EQ(mbi[0] & 1, 1, "Multiboot info flags: memory sizes present");
+    /* Loaders may keep some memory back (qemu reports 639 and 31616 KiB), so ranges only. */
+    CHECK(mbi[1] >= 512 && mbi[1] <= 640, "Multiboot mem_lower within conventional memory");
+    CHECK(mbi[2] >= 28 * 1024 && mbi[2] <= 31 * 1024, "Multiboot mem_upper of a 32 MiB machine");
 }
 
 /* --- fault catching ---------------------------------------------------------------------- */
