@@ -50,7 +50,7 @@ static void do_sidt(void) { __asm__ volatile("sidt %0" : "=m"(table)); }
 static void do_sldt(void) { __asm__ volatile("sldt %0" : "=r"(val)); }
 static void do_str(void) { __asm__ volatile("str %0" : "=r"(val)); }
 static void do_smsw(void) { __asm__ volatile("smsw %0" : "=r"(val)); }
-static void do_smsw_mem(void) { u16 m = 0xFFFF; val2 = 0xAAAAAAAA; __asm__ volatile("smsw %0" : "=m"(m)); val = m; }
+static void do_smsw_mem(void) { u16 m = 0xFFFF; __asm__ volatile("smsw %0" : "=m"(m)); val = m; }
 
 static void test_tables(int cpl)
 {
@@ -104,8 +104,8 @@ static void test_probes(int cpl)
     CHECK_EQ(probe(cpl, do_lsl, data_sel[cpl]), 1, "LSL own data segment: ZF=1");
     CHECK_EQ(val, 0xFFFFFFFF, "LSL scaled limit");
     CHECK_EQ(probe(cpl, do_lsl, SEL_TSS), cpl == 0, "LSL TSS: ZF only at CPL 0");
-    if (!cpl) CHECK_EQ(val, sizeof main_tss - 1, "LSL TSS limit");
-    CHECK_EQ(probe(cpl, do_lsl, SEL_DATA0 | 3), cpl == 0 ? 0 : 0, "LSL RPL 3 on DPL 0: ZF=0");
+    if (!cpl) CHECK_EQ(val, sizeof tss_block - 1, "LSL TSS limit");
+    CHECK_EQ(probe(cpl, do_lsl, SEL_DATA0 | 3), 0, "LSL RPL 3 on DPL 0: ZF=0");
     CHECK_EQ(probe(cpl, do_verr, data_sel[cpl]), 1, "VERR own data");
     CHECK_EQ(probe(cpl, do_verw, data_sel[cpl]), 1, "VERW own data");
     CHECK_EQ(probe(cpl, do_verr, code_sel[cpl]), 1, "VERR own readable code");
@@ -224,6 +224,8 @@ static void do_hlt(void) { __asm__ volatile("hlt"); }
 static void do_mov_cr3(void) { u32 v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); }
 static void do_lgdt(void) { __asm__ volatile("lgdt %0" : : "m"(table)); }
 static void do_in(void) { (void)inb(0x3F8 + 7); }
+static void do_in_msr(void) { (void)inb(0x3F8 + 6); }
+static void do_in_word(void) { u16 w; __asm__ volatile("inw %1, %0" : "=a"(w) : "Nd"((u16)0x3FF)); }
 static void do_lmsw(void) { __asm__ volatile("lmsw %w0" : : "r"(0x31)); }
 static void do_invlpg(void) { __asm__ volatile("invlpg (%0)" : : "r"(0x1000) : "memory"); }
 static void do_wbinvd(void) { __asm__ volatile("wbinvd"); }
@@ -237,7 +239,12 @@ static void test_privileged(int cpl)
     CHECK_EQ(rt_run_at(cpl, do_cli), -1, "CLI with IOPL 3 is allowed");
     CHECK_EQ(rt_run_at(cpl, do_in), -1, "IN with IOPL 3 is allowed");
     rt_ring_eflags = 2;
-    CHECK_EQ(rt_run_at(cpl, do_in), 13, "IN with CPL > IOPL and no bitmap: #GP");
+    CHECK_EQ(rt_run_at(cpl, do_in), 13, "IN with CPL > IOPL and its bitmap bit set: #GP");
+    tss_block.io_bitmap[0x3FF >> 3] &= ~(1 << (0x3FF & 7));
+    CHECK_EQ(rt_run_at(cpl, do_in), -1, "IN allowed by a clear I/O bitmap bit");
+    CHECK_EQ(rt_run_at(cpl, do_in_msr), 13, "IN of the neighbouring port still denied");
+    CHECK_EQ(rt_run_at(cpl, do_in_word), 13, "IN word spanning into a denied port: #GP");
+    tss_block.io_bitmap[0x3FF >> 3] |= 1 << (0x3FF & 7);
     CHECK_EQ(rt_run_at(cpl, do_hlt), 13, "HLT outside ring 0: #GP");
     CHECK_EQ(rt_run_at(cpl, do_mov_cr3), 13, "MOV from CR3 outside ring 0: #GP");
     CHECK_EQ(rt_run_at(cpl, do_lgdt), 13, "LGDT outside ring 0: #GP");

@@ -75,7 +75,7 @@ void summary_and_exit(void)
 
 u64 gdt[GDT_ENTRIES];
 static u64 idt[256];
-struct tss main_tss;
+struct tss_block tss_block;
 static handler_fn handlers[256];
 extern char isr_stubs[];
 
@@ -129,8 +129,10 @@ void rt_init(u32 magic, u32 info)
     main_tss.esp0 = (u32)stack0 + sizeof stack0;
     main_tss.ss1 = SEL_DATA1;
     main_tss.esp1 = (u32)stack1 + sizeof stack1;
-    main_tss.iomap = sizeof main_tss;
-    gdt[7] = seg_desc((u32)&main_tss, sizeof main_tss - 1, 0x89, 0);
+    main_tss.iomap = sizeof main_tss << 16;   /* I/O map base: the upper half of the dword at 100 */
+    for (u32 i = 0; i < sizeof tss_block.io_bitmap; i++) tss_block.io_bitmap[i] = 0xFF;
+    tss_block.io_end = 0xFF;
+    gdt[7] = seg_desc((u32)&tss_block, sizeof tss_block - 1, 0x89, 0);
     reload_gdt();
     __asm__ volatile("ljmp %0, $1f\n1:\n"
                      "mov %1, %%ds\n mov %1, %%es\n mov %1, %%fs\n mov %1, %%gs\n mov %1, %%ss\n"

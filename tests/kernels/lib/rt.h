@@ -44,7 +44,11 @@ struct tss {
     u32 es, cs, ss, ds, fs, gs, ldt, iomap;
 };
 extern u64 gdt[GDT_ENTRIES];
-extern struct tss main_tss;
+/* The runtime's TSS with an I/O permission bitmap for ports 0-0x3FF (SDM Vol. 1 19.5.2):
+   all ports denied at CPL > IOPL until a kernel clears a bit; io_end is the 0xFF terminator. */
+struct tss_block { struct tss t; u8 io_bitmap[0x80]; u8 io_end; } __attribute__((packed));
+extern struct tss_block tss_block;
+#define main_tss (tss_block.t)
 u64 seg_desc(u32 base, u32 limit, u32 access, u32 flags); /* flags: 0xC = G+D */
 u64 gate_desc(u16 sel, u32 offset, u32 type_dpl, u32 params);
 void set_gdt(int index, u64 desc);
