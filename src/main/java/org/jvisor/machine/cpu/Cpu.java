@@ -511,7 +511,7 @@ public final class Cpu {
                 }
                 if (halted) return Exit.HALTED;
                 if (instructions >= end) return Exit.BUDGET_EXHAUSTED;
-                if (interruptShadow || (eflags & Flags.TF) != 0) {
+                if (interruptShadow || (eflags & (Flags.TF | Flags.RF)) != 0) {
                     last = null;
                     stepOne();
                 } else {
@@ -562,7 +562,9 @@ public final class Cpu {
     private void stepOne() {
         boolean trap = (eflags & Flags.TF) != 0;
         interruptShadow = false;
-        decodeAt(eip, single, true);
+        // RF (set in fault frames, restored by IRET) lasts for one instruction (SDM 17.3.1.1).
+        eflags &= ~Flags.RF;
+        decodeAt(eip, single, code32());
         nextEip = (eip + single.length) & (code32() ? -1 : 0xFFFF);
         endBlock = false;
         single.exec.run(this, single);
