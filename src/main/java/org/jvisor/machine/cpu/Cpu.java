@@ -74,6 +74,11 @@ public final class Cpu {
     /** Set by an instruction that changes how following code runs; the block ends after it. */
     public boolean endBlock;
     private volatile boolean stopRequested;
+    /**
+     * Bumped whenever the meaning of an EIP may change: a CS load, a mode change or any TLB
+     * invalidation. Block chains are valid only within one epoch.
+     */
+    int codeEpoch;
     /** An exit raised inside an instruction (an intercepted INT n); returned after the block. */
     private Exit pendingExit;
     private Block current;
@@ -141,6 +146,7 @@ public final class Cpu {
 
     /** Loads a segment register's hidden cache directly (reset, loaders, system instructions). */
     public void setSegment(int seg, int selector, int base, int limit, int ar) {
+        if (seg == Seg.CS) codeEpoch++;
         segSel[seg] = selector & 0xFFFF;
         segBase[seg] = base;
         segLimit[seg] = limit;
@@ -170,6 +176,7 @@ public final class Cpu {
 
     /** Recomputes every segment's checks after a mode change (CR0.PE, EFLAGS.VM). */
     public void refreshSegments() {
+        codeEpoch++;
         for (int s = 0; s < 6; s++) refreshSegment(s);
     }
 
@@ -233,18 +240,7 @@ public final class Cpu {
 
     /** Evaluates condition code cc (SDM Vol. 1 Appendix B, Table B-1). */
     public boolean condition(int cc) {
-        int f = getEflags();
-        boolean v = switch (cc >>> 1) {
-            case 0 -> (f & Flags.OF) != 0;
-            case 1 -> (f & Flags.CF) != 0;
-            case 2 -> (f & Flags.ZF) != 0;
-            case 3 -> (f & (Flags.CF | Flags.ZF)) != 0;
-            case 4 -> (f & Flags.SF) != 0;
-            case 5 -> (f & Flags.PF) != 0;
-            case 6 -> ((f & Flags.SF) != 0) != ((f & Flags.OF) != 0);
-            default -> (f & Flags.ZF) != 0 || (((f & Flags.SF) != 0) != ((f & Flags.OF) != 0));
-        };
-        return v ^ ((cc & 1) != 0);
+        return LazyFlags.condition(this, cc);
     }
 
     // =======================================================================================
@@ -309,7 +305,19 @@ public final class Cpu {
                 || (Integer.compareUnsigned(off + size - 1, off) < 0 && segHi[seg] != -1)) {
             throw segmentFault(seg);
         }
-        return segBase[seg] + off;
+        int lin = segBase[seg] + off;
+        if (cpl == 3 && (lin & (size - 1)) != 0) checkAlignment(size);
+        return lin;
+    }
+
+    /**
+     * #AC(0) for a misaligned CPL 3 data reference with CR0.AM and EFLAGS.AC set (SDM Vol. 3A
+     * 6.15, interrupt 17; Table 6-7: words on 2, dwords on 4, quadwords on 8 bytes).
+     */
+    private void checkAlignment(int size) {
+        if ((size == 2 || size == 4 || size == 8) && (cr0 & CR0_AM) != 0 && (eflags & Flags.AC) != 0) {
+            throw fault(Vectors.AC, 0);
+        }
     }
 
     private CpuFault segmentFault(int seg) {
@@ -483,6 +491,7 @@ public final class Cpu {
      */
     public Exit run(long budget) {
         long end = instructions + budget;
+        Block last = null;
         while (true) {
             if (pendingExit != null) {
                 Exit e = pendingExit;
@@ -496,17 +505,26 @@ public final class Cpu {
             try {
                 if (!interruptShadow && (eflags & Flags.IF) != 0 && pic.hasInterrupt()) {
                     halted = false;
+                    last = null;
                     Exit e = externalInterrupt(pic.acknowledge());
                     if (e != null) return e;
                 }
                 if (halted) return Exit.HALTED;
                 if (instructions >= end) return Exit.BUDGET_EXHAUSTED;
-                if (interruptShadow || (eflags & Flags.TF) != 0) {
+                if (interruptShadow || (eflags & (Flags.TF | Flags.RF)) != 0) {
+                    last = null;
                     stepOne();
                 } else {
-                    runBlock(fetchBlock());
+                    Block b = last == null ? null : last.successor(eip, codeEpoch);
+                    if (b == null) {
+                        b = fetchBlock();
+                        if (last != null) last.link(eip, codeEpoch, b);
+                    }
+                    last = b;
+                    runBlock(b);
                 }
             } catch (CpuFault f) {
+                last = null;
                 // Delivery runs outside the try above: a triple fault or a bug in it must not escape.
                 try {
                     Exit e = exception(f.vector, f.errorCode, f.hasErrorCode);
@@ -529,7 +547,7 @@ public final class Cpu {
         b.executions++;
         endBlock = false;
         Insn[] insns = b.insns;
-        int mask = code32() ? -1 : 0xFFFF;
+        int mask = b.ipMask;
         for (Insn i : insns) {
             nextEip = (eip + i.length) & mask;
             i.exec.run(this, i);
@@ -544,7 +562,9 @@ public final class Cpu {
     private void stepOne() {
         boolean trap = (eflags & Flags.TF) != 0;
         interruptShadow = false;
-        decodeAt(eip, single, true);
+        // RF (set in fault frames, restored by IRET) lasts for one instruction (SDM 17.3.1.1).
+        eflags &= ~Flags.RF;
+        decodeAt(eip, single, code32());
         nextEip = (eip + single.length) & (code32() ? -1 : 0xFFFF);
         endBlock = false;
         single.exec.run(this, single);
@@ -613,6 +633,7 @@ public final class Cpu {
         if (b != null) return b;
         b = decodeBlock(lin, phys, key);
         if (b.insns.length > 0 && (phys & 0xFFF) + b.byteLength <= 0x1000) {
+            b.cacheable = true;
             blocks.put(b);
             mem.markCode(phys >>> 12);
         }
@@ -649,7 +670,7 @@ public final class Cpu {
             if (insn.entry.has(org.jvisor.machine.cpu.decode.Entry.ENDS_BLOCK) || off >= pageLeft) break;
         }
         blocksDecoded++;
-        return new Block(key, phys >>> 12, list.toArray(new Insn[0]), off);
+        return new Block(key, phys >>> 12, list.toArray(new Insn[0]), off, code32 ? -1 : 0xFFFF);
     }
 
     /** Decodes the instruction at an EIP with architectural fetch faults (#PF, #GP). */

@@ -46,7 +46,7 @@ public final class SystemOps {
 
     /** SDM Vol. 2 HLT: #GP(0) unless CPL 0; the processor stops until an interrupt. */
     static void hlt(Cpu cpu, Insn i) {
-        if (cpu.cpl != 0) throw cpu.fault(Vectors.GP, 0);
+        requireCpl0(cpu);
         cpu.halted = true;
         cpu.endBlock = true;
     }

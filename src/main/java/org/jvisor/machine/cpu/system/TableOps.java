@@ -123,7 +123,12 @@ public final class TableOps {
     static void lldt(Cpu cpu, Insn i) {
         SystemOps.requireProtectedMode(cpu);
         SystemOps.requireCpl0(cpu);
-        int sel = cpu.readE16(i);
+        loadLdtr(cpu, cpu.readE16(i));
+    }
+
+    /** LLDT's checks and load, for LLDT and for a hypervisor emulating it. */
+    public static void loadLdtr(Cpu cpu, int sel) {
+        sel &= 0xFFFF;
         if ((sel & 0xFFFC) == 0) {
             cpu.setSegment(Seg.LDTR, sel, 0, 0, 0);
             return;
@@ -143,7 +148,12 @@ public final class TableOps {
     static void ltr(Cpu cpu, Insn i) {
         SystemOps.requireProtectedMode(cpu);
         SystemOps.requireCpl0(cpu);
-        int sel = cpu.readE16(i);
+        loadTr(cpu, cpu.readE16(i));
+    }
+
+    /** LTR's checks, busy marking and load, for LTR and for a hypervisor emulating it. */
+    public static void loadTr(Cpu cpu, int sel) {
+        sel &= 0xFFFF;
         if ((sel & 0xFFFC) == 0) throw cpu.fault(Vectors.GP, 0);
         int err = sel & 0xFFFC;
         if ((sel & 4) != 0) throw cpu.fault(Vectors.GP, err);

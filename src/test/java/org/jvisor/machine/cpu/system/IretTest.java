@@ -178,4 +178,15 @@ class IretTest {
         assertEquals(Rig.DATA3, cpu.segSel[Seg.SS]);
         assertEquals(Flags.IF | Flags.CF | 2, cpu.getEflags());
     }
+
+    @Test
+    void resumeFlagLastsOneInstruction() {
+        rig.code(TARGET, 0x90, 0xF4);
+        frame(TARGET, Rig.CODE0, Flags.RF | 2);
+        cpu.run(1);
+        assertEquals(TARGET, cpu.eip);
+        assertEquals(Flags.RF, cpu.getEflags() & Flags.RF, "IRET restores RF");
+        assertInstanceOf(Exit.Halted.class, rig.run());
+        assertEquals(0, cpu.getEflags() & Flags.RF, "cleared once an instruction completes");
+    }
 }

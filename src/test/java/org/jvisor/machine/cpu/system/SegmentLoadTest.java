@@ -182,4 +182,18 @@ class SegmentLoadTest {
         assertEquals(0x12340, cpu.segBase[Seg.DS]);
         assertEquals(0xFFFFFFFF, cpu.segLimit[Seg.DS]);
     }
+
+    @Test
+    void realModeMovSsShadowedInstructionDecodesAs16Bit() {
+        cpu.cr0 &= ~Cpu.CR0_PE;
+        cpu.refreshSegments();
+        cpu.setSegment(Seg.CS, 0x1000, 0x10000, 0xFFFF, 0x9B);
+        cpu.eip = 0;
+        // mov ax,0x2000 ; mov ss,ax ; mov bx,0x1234 ; hlt
+        rig.code(0x10000, 0xB8, 0x00, 0x20, 0x8E, 0xD0, 0xBB, 0x34, 0x12, 0xF4);
+        assertInstanceOf(Exit.Halted.class, rig.run());
+        assertEquals(0x20000, cpu.segBase[Seg.SS]);
+        assertEquals(0x1234, cpu.r[Reg.EBX] & 0xFFFF);
+        assertEquals(9, cpu.eip);
+    }
 }
