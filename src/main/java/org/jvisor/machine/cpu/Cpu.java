@@ -570,7 +570,10 @@ public final class Cpu {
         single.exec.run(this, single);
         eip = nextEip;
         instructions++;
-        if (trap) {
+        // MOV SS and POP SS hold off the single-step trap until after the next instruction
+        // (SDM Vol. 3A 6.8.3); STI's shadow holds off only external interrupts.
+        boolean ssShadow = interruptShadow && (single.opcode == 0x8E || single.opcode == 0x17);
+        if (trap && !ssShadow) {
             dr[6] |= 0x4000; // BS: single-step trap (SDM 17.2.3)
             Exit e = deliver(Vectors.DB, 0, false, EVENT_TRAP);
             if (e != null) throw new CpuShutdown("single-step trap intercepted");
