@@ -305,7 +305,19 @@ public final class Cpu {
                 || (Integer.compareUnsigned(off + size - 1, off) < 0 && segHi[seg] != -1)) {
             throw segmentFault(seg);
         }
-        return segBase[seg] + off;
+        int lin = segBase[seg] + off;
+        if (cpl == 3 && (lin & (size - 1)) != 0) checkAlignment(size);
+        return lin;
+    }
+
+    /**
+     * #AC(0) for a misaligned CPL 3 data reference with CR0.AM and EFLAGS.AC set (SDM Vol. 3A
+     * 6.15, interrupt 17; Table 6-7: words on 2, dwords on 4, quadwords on 8 bytes).
+     */
+    private void checkAlignment(int size) {
+        if ((size == 2 || size == 4 || size == 8) && (cr0 & CR0_AM) != 0 && (eflags & Flags.AC) != 0) {
+            throw fault(Vectors.AC, 0);
+        }
     }
 
     private CpuFault segmentFault(int seg) {
@@ -558,7 +570,10 @@ public final class Cpu {
         single.exec.run(this, single);
         eip = nextEip;
         instructions++;
-        if (trap) {
+        // MOV SS and POP SS hold off the single-step trap until after the next instruction
+        // (SDM Vol. 3A 6.8.3); STI's shadow holds off only external interrupts.
+        boolean ssShadow = interruptShadow && (single.opcode == 0x8E || single.opcode == 0x17);
+        if (trap && !ssShadow) {
             dr[6] |= 0x4000; // BS: single-step trap (SDM 17.2.3)
             Exit e = deliver(Vectors.DB, 0, false, EVENT_TRAP);
             if (e != null) throw new CpuShutdown("single-step trap intercepted");

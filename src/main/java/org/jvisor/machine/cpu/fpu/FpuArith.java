@@ -29,7 +29,9 @@ final class FpuArith {
         } else if ((ca == ZERO && cb == ZERO) || (ca == INF && cb == INF)) {
             return invalid(f);
         }
-        if ((ca == DENORMAL || cb == DENORMAL) && !denormal(f)) return false;
+        // A denormal dividend over zero is a zero divide only (as the host x87 does).
+        boolean zeroDivide = op == DIV && cb == ZERO;
+        if ((ca == DENORMAL || cb == DENORMAL) && !zeroDivide && !denormal(f)) return false;
         return switch (op) {
             case ADD, SUB -> add(f, na, aSe, aM, ca, nb, bSe, bM, cb);
             case MUL -> multiply(f, na ^ nb, aSe, aM, ca, bSe, bM, cb);

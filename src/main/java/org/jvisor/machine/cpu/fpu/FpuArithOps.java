@@ -79,6 +79,7 @@ final class FpuArithOps {
         long mM = f.rM;
         boolean ok;
         if (f.isEmpty(0)) {
+            f.exc = 0; // the stack fault is detected before the memory operand is examined
             ok = FpuControl.stackUnderflow(f);
         } else if (FpuControl.unmaskedPre(f)) {
             ok = false;

@@ -105,6 +105,7 @@ final class FpuCompare {
         FpuLoadStore.load(cpu, i, kind);
         int r;
         if (f.isEmpty(0)) {
+            f.exc = 0; // the stack fault is detected before the memory operand is examined
             r = FpuControl.stackUnderflow(f) ? UNORDERED : -1;
         } else if (FpuControl.unmaskedPre(f)) {
             r = -1;
@@ -162,8 +163,10 @@ final class FpuCompare {
         } else {
             r = compare(f, f.seOf(0), f.mantOf(0), f.seOf(i.rm), f.mantOf(i.rm), quiet);
         }
+        // C1 is left alone unless a stack fault cleared it (as the host x87 does; the SDM says "set to 0").
+        int c1 = f.status & FpuState.C1;
         FpuControl.commit(f);
-        f.status &= ~FpuState.C1;
+        if ((f.exc & FpuState.SF) == 0) f.status = (f.status & ~FpuState.C1) | c1;
         if (r >= 0) {
             cpu.setArithFlags(EFL[r]);
             if (pop) f.pop();

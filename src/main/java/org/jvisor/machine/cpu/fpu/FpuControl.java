@@ -90,6 +90,7 @@ final class FpuControl {
     /** Pushes f.rSe/f.rM, or handles stack overflow when ST(7) is in use. */
     static void pushResult(FpuState f) {
         if (f.tagOf((f.top() - 1) & 7) != FpuState.TAG_EMPTY) {
+            f.exc = 0; // the stack fault is detected before the source is examined
             if (!stackOverflow(f)) return;
         }
         f.push(f.rSe, f.rM);
@@ -181,6 +182,7 @@ final class FpuControl {
     static void ffree(Cpu cpu, Insn i) {
         FpuState f = begin(cpu);
         f.setTag(f.phys(i.rm), FpuState.TAG_EMPTY);
+        f.status &= ~FpuState.C1; // the SDM leaves C0-C3 undefined; the host x87 clears C1
         retire(cpu, i);
     }
 
@@ -188,6 +190,7 @@ final class FpuControl {
     static void ffreep(Cpu cpu, Insn i) {
         FpuState f = begin(cpu);
         f.setTag(f.phys(i.rm), FpuState.TAG_EMPTY);
+        f.status &= ~FpuState.C1;
         f.pop();
         retire(cpu, i);
     }

@@ -74,7 +74,7 @@ final class FpuLoadStore {
     private static void fldMem(Cpu cpu, Insn i, int kind) {
         FpuState f = FpuControl.begin(cpu);
         load(cpu, i, kind);
-        if (!FpuControl.unmaskedPre(f)) FpuControl.pushResult(f);
+        if (!FpuControl.unmaskedPre(f) || !f.isEmpty(7)) FpuControl.pushResult(f);
         FpuControl.commit(f);
         FpuControl.retire(cpu, i);
     }
@@ -240,7 +240,6 @@ final class FpuLoadStore {
         } else {
             int se = f.seOf(0);
             long m = f.mantOf(0);
-            if (Float80.classify(se, m) == Float80.DENORMAL) f.exc |= FpuState.DE;
             v = Float80.toInteger(f, se, m, bits, Float80.rc(f));
             store = !FpuControl.unmaskedPre(f);
         }
@@ -291,7 +290,6 @@ final class FpuLoadStore {
             int se = f.seOf(0);
             long m = f.mantOf(0);
             neg = Float80.neg(se);
-            if (Float80.classify(se, m) == Float80.DENORMAL) f.exc |= FpuState.DE;
             v = Float80.toInteger(f, se, m, 64, Float80.rc(f));
             if ((f.exc & FpuState.IE) == 0 && Math.abs(v) > 999_999_999_999_999_999L) {
                 f.exc = (f.exc & ~FpuState.PE) | FpuState.IE;
@@ -340,7 +338,9 @@ final class FpuLoadStore {
         } else if (take) {
             f.set(0, f.seOf(i.rm), f.mantOf(i.rm));
         }
+        int c1 = f.status & FpuState.C1; // unchanged unless the stack underflowed
         FpuControl.commit(f);
+        if ((f.exc & FpuState.SF) == 0) f.status = (f.status & ~FpuState.C1) | c1;
         FpuControl.retire(cpu, i);
     }
 }

@@ -27,16 +27,19 @@ final class FpuRemainder {
 
     private static void remainder(Cpu cpu, Insn i, boolean ieee) {
         FpuState f = FpuControl.begin(cpu);
-        boolean ok;
+        boolean ok, quotient = false;
+        f.status &= ~FpuState.C2;
         if (f.isEmpty(0) || f.isEmpty(1)) {
             ok = FpuControl.stackUnderflow(f);
         } else {
+            int before = f.exc;
             ok = compute(f, f.seOf(0), f.mantOf(0), f.seOf(1), f.mantOf(1), ieee);
+            quotient = ok && (f.exc & ~before & FpuState.IE) == 0 && !Float80.isNaN(Float80.classify(f.rSe, f.rM));
         }
         if (ok) f.set(0, f.rSe, f.rM);
         int cc = f.status & FpuState.CC;
         FpuControl.commit(f);
-        if (ok) f.status = (f.status & ~FpuState.CC) | cc; // C1 is a quotient bit here, not rounding
+        if (quotient) f.status = (f.status & ~FpuState.CC) | cc; // C1 is a quotient bit here, not rounding
         FpuControl.retire(cpu, i);
     }
 
@@ -103,11 +106,9 @@ final class FpuRemainder {
             }
         }
         FpuArith.packExact(f, r == 0 ? Float80.neg(aSe) : neg, r, unitExp);
-        if (partial) {
-            f.status |= FpuState.C2;
-        } else {
-            setQuotient(f, q);
-        }
+        // An incomplete reduction reports C2=1 and, on the host x87, zero quotient bits.
+        setQuotient(f, partial ? 0 : q);
+        if (partial) f.status |= FpuState.C2;
         return true;
     }
 
@@ -169,17 +170,26 @@ final class FpuRemainder {
     /** FXTRACT (D9 F4): ST(0) = exponent, then push the significand (SDM Vol. 2). */
     static void fxtract(Cpu cpu, Insn i) {
         FpuState f = FpuControl.begin(cpu);
-        int se = f.seOf(0);
-        long m = f.mantOf(0);
+        if (f.isEmpty(0) || !f.isEmpty(7)) {
+            // A stack fault leaves the indefinite in both places when masked.
+            boolean ok = f.isEmpty(0) ? FpuControl.stackUnderflow(f) : FpuControl.stackOverflow(f);
+            if (ok) {
+                f.set(0, Float80.INDEF_SE, Float80.INDEF_M);
+                f.push(Float80.INDEF_SE, Float80.INDEF_M);
+            }
+        } else {
+            extract(f, f.seOf(0), f.mantOf(0));
+        }
+        FpuControl.commit(f);
+        FpuControl.retire(cpu, i);
+    }
+
+    private static void extract(FpuState f, int se, long m) {
         int c = Float80.classify(se, m);
+        int sigSe = se;
+        long sigM = m;
         boolean ok;
-        int sigSe = 0;
-        long sigM = 0;
-        if (f.isEmpty(0)) {
-            ok = FpuControl.stackUnderflow(f);
-            sigSe = f.rSe;
-            sigM = f.rM;
-        } else if (c == UNSUPPORTED || Float80.isNaN(c)) {
+        if (c == UNSUPPORTED || Float80.isNaN(c)) {
             ok = c == UNSUPPORTED ? FpuArith.invalid(f) : FpuArith.propagateNaN(f, se, m, c, se, m, c);
             sigSe = f.rSe;
             sigM = f.rM;
@@ -187,30 +197,18 @@ final class FpuRemainder {
             f.exc |= FpuState.ZE;
             ok = (f.control & FpuState.ZE) != 0;
             Float80.setInfinity(f, true, Float80.EXT);
-            sigSe = se;
         } else if (c == INF) {
             ok = true;
             Float80.setInfinity(f, false, Float80.EXT);
-            sigSe = se;
-            sigM = m;
         } else {
             ok = c != DENORMAL || FpuArith.denormal(f);
-            int e = Float80.unpackExp(se, m);
             sigSe = (se & Float80.SIGN) | Float80.BIAS;
             sigM = Float80.unpackSig(m);
-            Float80.fromLong(f, e);
+            Float80.fromLong(f, Float80.unpackExp(se, m));
         }
         if (ok) {
-            if (f.tagOf((f.top() - 1) & 7) != FpuState.TAG_EMPTY && !f.isEmpty(0)) {
-                f.set(0, f.rSe, f.rM);
-                FpuControl.stackOverflow(f);
-                f.push(f.rSe, f.rM);
-            } else {
-                f.set(0, f.rSe, f.rM);
-                f.push(sigSe, sigM);
-            }
+            f.set(0, f.rSe, f.rM);
+            f.push(sigSe, sigM);
         }
-        FpuControl.commit(f);
-        FpuControl.retire(cpu, i);
     }
 }
