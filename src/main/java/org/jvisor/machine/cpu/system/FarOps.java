@@ -170,12 +170,12 @@ public final class FarOps {
         checkGateAccess(cpu, selector, gate);
         int tssSel = Descriptors.gateSelector(gate);
         long tss = TaskSwitch.checkTarget(cpu, tssSel);
-        TaskSwitch.run(cpu, tssSel, tss, source, cpu.nextEip);
+        if (TaskSwitch.run(cpu, tssSel, tss, source, cpu.nextEip)) TaskSwitch.debugTrap(cpu);
     }
 
     private static void tss(Cpu cpu, int selector, long tss, int source) {
         checkGateAccess(cpu, selector, tss);
-        TaskSwitch.run(cpu, selector, tss, source, cpu.nextEip);
+        if (TaskSwitch.run(cpu, selector, tss, source, cpu.nextEip)) TaskSwitch.debugTrap(cpu);
     }
 
     /**

@@ -214,11 +214,12 @@ public final class Interrupts {
     private static void taskGate(Cpu cpu, long gate, int err, boolean hasErr, int returnEip) {
         int tssSel = Descriptors.gateSelector(gate);
         long tss = TaskSwitch.checkTarget(cpu, tssSel);
-        TaskSwitch.run(cpu, tssSel, tss, TaskSwitch.CALL, returnEip);
+        boolean trap = TaskSwitch.run(cpu, tssSel, tss, TaskSwitch.CALL, returnEip);
         if (hasErr) {
             if (Tss.is32(Descriptors.type(tss))) cpu.push32(err);
             else cpu.push16(err);
         }
         enter(cpu, cpu.eip);
+        if (trap) TaskSwitch.debugTrap(cpu);
     }
 }
