@@ -10,11 +10,13 @@ import java.nio.file.Path;
 /**
  * Runs a flat guest binary (bench/workloads, loaded at 1 MiB, 32-bit flat protected mode)
  * in the processor model several times and prints one line:
- * {@code checksum instructions best-nanos}. Launched by bench/cpu-throughput with the
+ * {@code checksum instructions best-cpu-nanos best-wall-nanos}. Launched by bench/cpu-throughput with the
  * project's classes on the class path.
  */
 public class CpuThroughput {
     private static final int LOAD = 0x100000;
+    private static final java.lang.management.ThreadMXBean THREAD =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws Exception {
         byte[] image = Files.readAllBytes(Path.of(args[0]));
@@ -28,7 +30,7 @@ public class CpuThroughput {
         PhysicalMemory mem = new PhysicalMemory(16 << 20);
         Cpu cpu = new Cpu(mem, new PortBus());
         cpu.interceptExceptions = true;
-        long best = Long.MAX_VALUE, instructions = 0;
+        long best = Long.MAX_VALUE, bestWall = Long.MAX_VALUE, instructions = 0;
         int checksum = 0;
         for (int i = 0; i < repeats; i++) {
             mem.load(LOAD, image);
@@ -36,9 +38,11 @@ public class CpuThroughput {
             cpu.eip = LOAD;
             cpu.halted = false;
             long before = cpu.instructions;
-            long t0 = System.nanoTime();
+            // Thread CPU time, not wall time: it stays meaningful on a loaded machine.
+            long t0 = THREAD.getCurrentThreadCpuTime(), w0 = System.nanoTime();
             Exit e = cpu.run(Long.MAX_VALUE / 4);
-            long dt = System.nanoTime() - t0;
+            long dt = THREAD.getCurrentThreadCpuTime() - t0;
+            bestWall = Math.min(bestWall, System.nanoTime() - w0);
             if (!(e instanceof Exit.Halted)) {
                 System.err.printf("guest stopped with %s at eip %08x%n", e, cpu.eip);
                 System.exit(1);
@@ -47,6 +51,6 @@ public class CpuThroughput {
             checksum = cpu.r[Reg.EAX];
             best = Math.min(best, dt);
         }
-        System.out.printf("%d %d %d%n", checksum & 0xFFFFFFFFL, instructions, best);
+        System.out.printf("%d %d %d %d%n", checksum & 0xFFFFFFFFL, instructions, best, bestWall);
     }
 }

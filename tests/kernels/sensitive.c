@@ -7,6 +7,10 @@
 #define VEC_GATE3 0x82      /* interrupt gate with DPL 3 whose handler returns */
 #define LDT_INDEX (GDT_FREE)
 #define SEL_LDT (LDT_INDEX << 3)
+#define GATE_INDEX (GDT_FREE + 1)
+#define SEL_GATE (GATE_INDEX << 3)          /* a DPL 3 call gate */
+#define CONF_INDEX (GDT_FREE + 2)
+#define SEL_CONF (CONF_INDEX << 3)          /* conforming readable DPL 0 code */
 
 static const u32 code_sel[4] = { SEL_CODE0, SEL_CODE1, 0, SEL_CODE3 };
 static const u32 data_sel[4] = { SEL_DATA0, SEL_DATA1, 0, SEL_DATA3 };
@@ -46,7 +50,7 @@ static void do_sidt(void) { __asm__ volatile("sidt %0" : "=m"(table)); }
 static void do_sldt(void) { __asm__ volatile("sldt %0" : "=r"(val)); }
 static void do_str(void) { __asm__ volatile("str %0" : "=r"(val)); }
 static void do_smsw(void) { __asm__ volatile("smsw %0" : "=r"(val)); }
-static void do_smsw_mem(void) { u16 m = 0xFFFF; val2 = 0xAAAAAAAA; __asm__ volatile("smsw %0" : "=m"(m)); val = m; }
+static void do_smsw_mem(void) { u16 m = 0xFFFF; __asm__ volatile("smsw %0" : "=m"(m)); val = m; }
 
 static void test_tables(int cpl)
 {
@@ -100,8 +104,8 @@ static void test_probes(int cpl)
     CHECK_EQ(probe(cpl, do_lsl, data_sel[cpl]), 1, "LSL own data segment: ZF=1");
     CHECK_EQ(val, 0xFFFFFFFF, "LSL scaled limit");
     CHECK_EQ(probe(cpl, do_lsl, SEL_TSS), cpl == 0, "LSL TSS: ZF only at CPL 0");
-    if (!cpl) CHECK_EQ(val, sizeof main_tss - 1, "LSL TSS limit");
-    CHECK_EQ(probe(cpl, do_lsl, SEL_DATA0 | 3), cpl == 0 ? 0 : 0, "LSL RPL 3 on DPL 0: ZF=0");
+    if (!cpl) CHECK_EQ(val, sizeof tss_block - 1, "LSL TSS limit");
+    CHECK_EQ(probe(cpl, do_lsl, SEL_DATA0 | 3), 0, "LSL RPL 3 on DPL 0: ZF=0");
     CHECK_EQ(probe(cpl, do_verr, data_sel[cpl]), 1, "VERR own data");
     CHECK_EQ(probe(cpl, do_verw, data_sel[cpl]), 1, "VERW own data");
     CHECK_EQ(probe(cpl, do_verr, code_sel[cpl]), 1, "VERR own readable code");
@@ -110,6 +114,11 @@ static void test_probes(int cpl)
     CHECK_EQ(probe(cpl, do_verw, SEL_DATA0), cpl == 0, "VERW DPL 0 data");
     CHECK_EQ(probe(cpl, do_verr, SEL_DATA3), 1, "VERR DPL 3 data from any CPL");
     CHECK_EQ(probe(cpl, do_verr, 0), 0, "VERR null selector");
+    CHECK_EQ(probe(cpl, do_lar, SEL_GATE | 3), 1, "LAR DPL 3 call gate: ZF=1");
+    CHECK_EQ(val & 0x00FFFF00, 0x0000EC00, "LAR call gate access rights");
+    CHECK_EQ(probe(cpl, do_lsl, SEL_GATE | 3), 0, "LSL call gate: gates have no limit, ZF=0");
+    CHECK_EQ(probe(cpl, do_verr, SEL_CONF | cpl), 1, "VERR conforming readable code from any CPL");
+    CHECK_EQ(probe(cpl, do_lar, SEL_CONF | cpl), 1, "LAR conforming code from any CPL");
     CHECK_EQ(probe(cpl, do_verr, 0xFFF8), 0, "VERR beyond the GDT limit");
 }
 
@@ -142,14 +151,20 @@ static void do_far_jmp_same(void)
     __asm__ volatile("push %%cs; pop %%eax; mov %%eax, far_ptr+4; movl $1f, far_ptr;"
                      "ljmp *far_ptr; mov $0, %0; jmp 2f; 1: mov $7, %0; 2:" : "=r"(val) : : "eax", "memory");
 }
+static void do_far_call_same(void)
+{   /* far CALL to the own code segment pushes CS (RPL = CPL) and EIP; RETF returns. */
+    __asm__ volatile("push %%cs; pop %%eax; mov %%eax, far_ptr+4; movl $1f, far_ptr; lcall *far_ptr; jmp 2f;"
+                     "1: mov 4(%%esp), %%eax; mov %%eax, val2; lret; 2:" : : : "eax", "memory");
+}
 static void do_retf_inner(void)
 {
     __asm__ volatile("push %0; push $1f; lret; 1:" : : "i"(SEL_CODE0));
 }
 static void do_retf_outer(void)
-{   /* RETF from CPL 1 to CPL 3: pops CS, EIP, then ESP and SS of the outer ring. */
+{   /* RETF from CPL 1 to CPL 3: pops CS, EIP, then ESP and SS of the outer ring; DS (DPL 1) is
+       nulled, so reload it before storing. */
     __asm__ volatile("mov %%esp, %%eax; push %0; push %%eax; push %1; push $1f; lret;"
-                     "1: mov %%cs, %%eax; mov %%eax, val; mov $0x33, %%ax; mov %%ax, %%ds; int $0x80"
+                     "1: mov $0x33, %%ax; mov %%ax, %%ds; mov %%cs, %%eax; mov %%eax, val; int $0x80"
                      : : "i"(SEL_DATA3), "i"(SEL_CODE3) : "eax", "memory");
 }
 static void do_int_gate0(void) { __asm__ volatile("int $0x81"); }
@@ -188,6 +203,9 @@ static void test_transfers(int cpl)
     val = 0;
     CHECK_EQ(rt_run_at(cpl, do_far_jmp_same), -1, "far JMP to the own code segment");
     CHECK_EQ(val, 7, "far JMP to the own code segment lands");
+    val2 = 0;
+    CHECK_EQ(rt_run_at(cpl, do_far_call_same), -1, "far CALL and RETF within the own ring");
+    CHECK_EQ(val2, code_sel[cpl], "far CALL pushes CS with RPL = CPL");
     gate_cs = 0;
     CHECK_EQ(rt_run_at(cpl, do_int_gate3), -1, "INT n through a DPL 3 gate returns");
     CHECK_EQ(gate_cs, code_sel[cpl], "INT n pushes the interrupted CS");
@@ -206,6 +224,8 @@ static void do_hlt(void) { __asm__ volatile("hlt"); }
 static void do_mov_cr3(void) { u32 v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); }
 static void do_lgdt(void) { __asm__ volatile("lgdt %0" : : "m"(table)); }
 static void do_in(void) { (void)inb(0x3F8 + 7); }
+static void do_in_msr(void) { (void)inb(0x3F8 + 6); }
+static void do_in_word(void) { u16 w; __asm__ volatile("inw %1, %0" : "=a"(w) : "Nd"((u16)0x3FF)); }
 static void do_lmsw(void) { __asm__ volatile("lmsw %w0" : : "r"(0x31)); }
 static void do_invlpg(void) { __asm__ volatile("invlpg (%0)" : : "r"(0x1000) : "memory"); }
 static void do_wbinvd(void) { __asm__ volatile("wbinvd"); }
@@ -219,7 +239,12 @@ static void test_privileged(int cpl)
     CHECK_EQ(rt_run_at(cpl, do_cli), -1, "CLI with IOPL 3 is allowed");
     CHECK_EQ(rt_run_at(cpl, do_in), -1, "IN with IOPL 3 is allowed");
     rt_ring_eflags = 2;
-    CHECK_EQ(rt_run_at(cpl, do_in), 13, "IN with CPL > IOPL and no bitmap: #GP");
+    CHECK_EQ(rt_run_at(cpl, do_in), 13, "IN with CPL > IOPL and its bitmap bit set: #GP");
+    tss_block.io_bitmap[0x3FF >> 3] &= ~(1 << (0x3FF & 7));
+    CHECK_EQ(rt_run_at(cpl, do_in), -1, "IN allowed by a clear I/O bitmap bit");
+    CHECK_EQ(rt_run_at(cpl, do_in_msr), 13, "IN of the neighbouring port still denied");
+    CHECK_EQ(rt_run_at(cpl, do_in_word), 13, "IN word spanning into a denied port: #GP");
+    tss_block.io_bitmap[0x3FF >> 3] |= 1 << (0x3FF & 7);
     CHECK_EQ(rt_run_at(cpl, do_hlt), 13, "HLT outside ring 0: #GP");
     CHECK_EQ(rt_run_at(cpl, do_mov_cr3), 13, "MOV from CR3 outside ring 0: #GP");
     CHECK_EQ(rt_run_at(cpl, do_lgdt), 13, "LGDT outside ring 0: #GP");
@@ -240,6 +265,8 @@ void kmain(void)
     ldt[1] = seg_desc(0, 0xFFFFF, ACC_DATA | ACC_DPL(3), 0xC);
     set_gdt(LDT_INDEX, seg_desc((u32)ldt, sizeof ldt - 1, 0x82, 0));
     __asm__ volatile("lldt %w0" : : "r"(SEL_LDT));
+    set_gdt(GATE_INDEX, gate_desc(SEL_CODE0, 0, 0xEC, 0));
+    set_gdt(CONF_INDEX, seg_desc(0, 0xFFFFF, 0x9E, 0xC));
     set_idt(VEC_GATE0, SEL_CODE0, isr_stub(VEC_GATE0), 0xE, 0);
     set_idt(VEC_GATE3, SEL_CODE0, isr_stub(VEC_GATE3), 0xE, 3);
     set_handler(VEC_GATE3, gate3_handler);

@@ -75,7 +75,7 @@ void summary_and_exit(void)
 
 u64 gdt[GDT_ENTRIES];
 static u64 idt[256];
-struct tss main_tss;
+struct tss_block tss_block;
 static handler_fn handlers[256];
 extern char isr_stubs[];
 
@@ -117,7 +117,6 @@ static u8 stack0[8192] __attribute__((aligned(16)));
 
 void rt_init(u32 magic, u32 info)
 {
-    (void)info;
     outb(0x21, 0xFF);   /* mask both 8259A PICs: the kernels run with no external interrupts */
     outb(0xA1, 0xFF);
     gdt[1] = seg_desc(0, 0xFFFFF, ACC_CODE, 0xC);
@@ -130,8 +129,10 @@ void rt_init(u32 magic, u32 info)
     main_tss.esp0 = (u32)stack0 + sizeof stack0;
     main_tss.ss1 = SEL_DATA1;
     main_tss.esp1 = (u32)stack1 + sizeof stack1;
-    main_tss.iomap = sizeof main_tss;
-    gdt[7] = seg_desc((u32)&main_tss, sizeof main_tss - 1, 0x89, 0);
+    main_tss.iomap = sizeof main_tss << 16;   /* I/O map base: the upper half of the dword at 100 */
+    for (u32 i = 0; i < sizeof tss_block.io_bitmap; i++) tss_block.io_bitmap[i] = 0xFF;
+    tss_block.io_end = 0xFF;
+    gdt[7] = seg_desc((u32)&tss_block, sizeof tss_block - 1, 0x89, 0);
     reload_gdt();
     __asm__ volatile("ljmp %0, $1f\n1:\n"
                      "mov %1, %%ds\n mov %1, %%es\n mov %1, %%fs\n mov %1, %%gs\n mov %1, %%ss\n"
@@ -141,7 +142,13 @@ void rt_init(u32 magic, u32 info)
     set_idt(VEC_RETURN, SEL_CODE0, isr_stub(VEC_RETURN), 0xE, 3);
     struct { u16 limit; u32 base; } __attribute__((packed)) p = { sizeof idt - 1, (u32)idt };
     __asm__ volatile("lidt %0" : : "m"(p));
-    if (magic != 0x2BADB002) CHECK(0, "multiboot magic in EAX");
+    /* Multiboot 0.6.96 section 3.2/3.3: magic in EAX, memory sizes in the info at EBX (32 MiB machine). */
+    CHECK_EQ(magic, 0x2BADB002, "Multiboot magic in EAX");
+    const u32 *mbi = (const u32 *)info;
+    CHECK_EQ(mbi[0] & 1, 1, "Multiboot info flags: memory sizes present");
+    /* Loaders may keep some memory back (qemu reports 639 and 31616 KiB), so ranges only. */
+    CHECK(mbi[1] >= 512 && mbi[1] <= 640, "Multiboot mem_lower within conventional memory");
+    CHECK(mbi[2] >= 28 * 1024, "Multiboot mem_upper: the kernels need a machine of at least 32 MiB");
 }
 
 /* --- fault catching ---------------------------------------------------------------------- */
@@ -189,4 +196,29 @@ int rt_run_at(int cpl, void (*fn)(void))
     else rt_enter_ring(fn, SEL_CODE3, SEL_DATA3, (u32)stack3 + sizeof stack3, SEL_DATA3);
     guarded = 0;
     return -1;
+}
+
+/* --- paging ------------------------------------------------------------------------------ */
+
+u32 page_dir[1024] __attribute__((aligned(4096)));
+u32 pt0[1024] __attribute__((aligned(4096)));
+
+void paging_build_identity(void)
+{
+    for (int i = 0; i < 1024; i++) pt0[i] = i << 12 | PTE_P | PTE_RW | PTE_US;
+    for (int i = 0; i < 1024; i++) page_dir[i] = 0;
+    page_dir[0] = (u32)pt0 | PTE_P | PTE_RW | PTE_US;
+    for (int i = 1; i < 16; i++) page_dir[i] = i << 22 | PTE_PS | PTE_P | PTE_RW | PTE_US;
+}
+
+void paging_enable(void)
+{
+    write_cr4(read_cr4() | 0x10);     /* CR4.PSE for the 4 MiB pages */
+    write_cr3((u32)page_dir);
+    write_cr0(read_cr0() | 0x80000000);
+}
+
+void paging_disable(void)
+{
+    write_cr0(read_cr0() & ~0x80000000);
 }

@@ -44,7 +44,11 @@ struct tss {
     u32 es, cs, ss, ds, fs, gs, ldt, iomap;
 };
 extern u64 gdt[GDT_ENTRIES];
-extern struct tss main_tss;
+/* The runtime's TSS with an I/O permission bitmap for ports 0-0x3FF (SDM Vol. 1 19.5.2):
+   all ports denied at CPL > IOPL until a kernel clears a bit; io_end is the 0xFF terminator. */
+struct tss_block { struct tss t; u8 io_bitmap[0x80]; u8 io_end; } __attribute__((packed));
+extern struct tss_block tss_block;
+#define main_tss (tss_block.t)
 u64 seg_desc(u32 base, u32 limit, u32 access, u32 flags); /* flags: 0xC = G+D */
 u64 gate_desc(u16 sel, u32 offset, u32 type_dpl, u32 params);
 void set_gdt(int index, u64 desc);
@@ -80,4 +84,20 @@ static inline void write_eflags(u32 v) { __asm__ volatile("push %0; popf" : : "r
 #define LABEL(name) ".globl " #name "\n" #name ":\n"
 #define ADDR(name) ({ extern char name[]; (u32)name; })
 
+
+/* Paging: an identity map of the low 64 MiB, the first 4 MiB through page table pt0 (4 KiB
+   pages), the rest as 4 MiB pages. Entries carry P|RW|US. */
+#define PTE_P 0x001
+#define PTE_RW 0x002
+#define PTE_US 0x004
+#define PTE_A 0x020
+#define PTE_D 0x040
+#define PTE_PS 0x080
+#define PTE_G 0x100
+extern u32 page_dir[1024];
+extern u32 pt0[1024];
+void paging_build_identity(void);
+void paging_enable(void);
+void paging_disable(void);
+static inline void invlpg(u32 a) { __asm__ volatile("invlpg (%0)" : : "r"(a) : "memory"); }
 #endif

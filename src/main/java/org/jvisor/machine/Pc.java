@@ -110,6 +110,25 @@ public final class Pc {
         }
     }
 
+    /**
+     * Runs one Multiboot kernel natively, echoing COM1 to standard output:
+     * {@code java -cp target/classes org.jvisor.machine.Pc K.elf [cmdline]}. The process exits
+     * with the status qemu's isa-debug-exit would give (2v+1), or 255 when the guest ended otherwise.
+     */
+    public static void main(String[] args) throws java.io.IOException {
+        if (args.length < 1) {
+            System.err.println("usage: Pc KERNEL.elf [command line]");
+            System.exit(2);
+        }
+        Pc pc = new Pc(32 << 20, System.out::write);
+        pc.bootMultiboot(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(args[0])),
+                args.length > 1 ? args[1] : "", List.of());
+        Result r = pc.run(2_000_000_000L);
+        System.out.flush();
+        if (r.reason() != Reason.DEBUG_EXIT) System.err.println("jvisor: " + r.reason() + ": " + r.detail());
+        System.exit(r.reason() == Reason.DEBUG_EXIT ? r.qemuStatus() : 255);
+    }
+
     private Result result(Reason reason, long start, String detail) {
         int value = reason == Reason.DEBUG_EXIT ? debugExit.value() : -1;
         return new Result(reason, value, cpu.instructions - start, detail + String.format(" at eip %08x", cpu.eip));

@@ -54,10 +54,12 @@ public final class Cpu {
     public int cr0 = CR0_ET, cr2, cr3, cr4;
     public final int[] dr = new int[8];
     public int gdtBase, gdtLimit, idtBase, idtLimit;
-    /** Time-stamp counter (advanced with retired instructions) and MSRs a Linux kernel touches. */
+    /** TSC offset: the counter reads retired instructions x ratio + tsc (system.Tsc); SYSENTER and APIC MSRs. */
     public long tsc;
     public int sysenterCs, sysenterEsp, sysenterEip;
     public long apicBase = 0xFEE00900L;
+    /** The other MSRs (MTRRs, performance counters ...), owned by the system package. */
+    public final org.jvisor.machine.cpu.system.MsrFile msrs = new org.jvisor.machine.cpu.system.MsrFile();
 
     /** The x87 unit's state, owned by the fpu package. */
     public final org.jvisor.machine.cpu.fpu.FpuState fpu = new org.jvisor.machine.cpu.fpu.FpuState();
@@ -72,11 +74,25 @@ public final class Cpu {
     /** Set by an instruction that changes how following code runs; the block ends after it. */
     public boolean endBlock;
     private volatile boolean stopRequested;
+    /**
+     * Bumped whenever the meaning of an EIP may change: a CS load, a mode change or any TLB
+     * invalidation. Block chains are valid only within one epoch.
+     */
+    int codeEpoch;
     /** An exit raised inside an instruction (an intercepted INT n); returned after the block. */
     private Exit pendingExit;
     private Block current;
     private final CpuFault fault = new CpuFault();
     private final Insn single = new Insn();
+
+    /**
+     * Compiles blocks entered this many times to bytecode; null compiler = interpret only.
+     * System property {@code jvisor.compile=false} turns compilation off (for comparisons).
+     */
+    private final org.jvisor.machine.cpu.compile.BlockCompiler compiler =
+            Boolean.parseBoolean(System.getProperty("jvisor.compile", "true"))
+                    ? new org.jvisor.machine.cpu.compile.BlockCompiler() : null;
+    public int compileThreshold = Integer.getInteger("jvisor.compile.threshold", 2000);
 
     // --- counters -------------------------------------------------------------------------
     public long instructions;
@@ -117,6 +133,8 @@ public final class Cpu {
         halted = false;
         interruptShadow = false;
         fpu.reset();
+        msrs.reset();
+        org.jvisor.machine.cpu.system.Tsc.set(this, 0); // the TSC restarts at 0 (SDM Vol. 3A 17.17)
         paging.flushAll();
         blocks.clear();
     }
@@ -137,6 +155,7 @@ public final class Cpu {
 
     /** Loads a segment register's hidden cache directly (reset, loaders, system instructions). */
     public void setSegment(int seg, int selector, int base, int limit, int ar) {
+        if (seg == Seg.CS) codeEpoch++;
         segSel[seg] = selector & 0xFFFF;
         segBase[seg] = base;
         segLimit[seg] = limit;
@@ -166,6 +185,7 @@ public final class Cpu {
 
     /** Recomputes every segment's checks after a mode change (CR0.PE, EFLAGS.VM). */
     public void refreshSegments() {
+        codeEpoch++;
         for (int s = 0; s < 6; s++) refreshSegment(s);
     }
 
@@ -215,7 +235,7 @@ public final class Cpu {
     /** Records a lazily evaluated flag result (kind from {@link LazyFlags}). */
     public void setLazy(int op, int a, int b, int res) {
         if ((op >>> 2) == LazyFlags.INC || (op >>> 2) == LazyFlags.DEC) {
-            eflags = (eflags & ~Flags.CF) | (getEflags() & Flags.CF);
+            eflags = (eflags & ~Flags.CF) | LazyFlags.carry(this);
         }
         lazyOp = op;
         lazyA = a;
@@ -229,18 +249,7 @@ public final class Cpu {
 
     /** Evaluates condition code cc (SDM Vol. 1 Appendix B, Table B-1). */
     public boolean condition(int cc) {
-        int f = getEflags();
-        boolean v = switch (cc >>> 1) {
-            case 0 -> (f & Flags.OF) != 0;
-            case 1 -> (f & Flags.CF) != 0;
-            case 2 -> (f & Flags.ZF) != 0;
-            case 3 -> (f & (Flags.CF | Flags.ZF)) != 0;
-            case 4 -> (f & Flags.SF) != 0;
-            case 5 -> (f & Flags.PF) != 0;
-            case 6 -> ((f & Flags.SF) != 0) != ((f & Flags.OF) != 0);
-            default -> (f & Flags.ZF) != 0 || (((f & Flags.SF) != 0) != ((f & Flags.OF) != 0));
-        };
-        return v ^ ((cc & 1) != 0);
+        return LazyFlags.condition(this, cc);
     }
 
     // =======================================================================================
@@ -305,7 +314,19 @@ public final class Cpu {
                 || (Integer.compareUnsigned(off + size - 1, off) < 0 && segHi[seg] != -1)) {
             throw segmentFault(seg);
         }
-        return segBase[seg] + off;
+        int lin = segBase[seg] + off;
+        if (cpl == 3 && (lin & (size - 1)) != 0) checkAlignment(size);
+        return lin;
+    }
+
+    /**
+     * #AC(0) for a misaligned CPL 3 data reference with CR0.AM and EFLAGS.AC set (SDM Vol. 3A
+     * 6.15, interrupt 17; Table 6-7: words on 2, dwords on 4, quadwords on 8 bytes).
+     */
+    private void checkAlignment(int size) {
+        if ((size == 2 || size == 4 || size == 8) && (cr0 & CR0_AM) != 0 && (eflags & Flags.AC) != 0) {
+            throw fault(Vectors.AC, 0);
+        }
     }
 
     private CpuFault segmentFault(int seg) {
@@ -479,6 +500,7 @@ public final class Cpu {
      */
     public Exit run(long budget) {
         long end = instructions + budget;
+        Block last = null;
         while (true) {
             if (pendingExit != null) {
                 Exit e = pendingExit;
@@ -492,19 +514,35 @@ public final class Cpu {
             try {
                 if (!interruptShadow && (eflags & Flags.IF) != 0 && pic.hasInterrupt()) {
                     halted = false;
+                    last = null;
                     Exit e = externalInterrupt(pic.acknowledge());
                     if (e != null) return e;
                 }
                 if (halted) return Exit.HALTED;
                 if (instructions >= end) return Exit.BUDGET_EXHAUSTED;
-                if (interruptShadow || (eflags & Flags.TF) != 0) {
+                if (interruptShadow || (eflags & (Flags.TF | Flags.RF)) != 0) {
+                    last = null;
                     stepOne();
                 } else {
-                    runBlock(fetchBlock());
+                    Block b = last == null ? null : last.successor(eip, codeEpoch);
+                    if (b == null) {
+                        b = fetchBlock();
+                        if (last != null) last.link(eip, codeEpoch, b);
+                    }
+                    last = b;
+                    runBlock(b);
                 }
             } catch (CpuFault f) {
-                Exit e = exception(f.vector, f.errorCode, f.hasErrorCode);
-                if (e != null) return e;
+                last = null;
+                // Delivery runs outside the try above: a triple fault or a bug in it must not escape.
+                try {
+                    Exit e = exception(f.vector, f.errorCode, f.hasErrorCode);
+                    if (e != null) return e;
+                } catch (CpuShutdown s) {
+                    return new Exit.Shutdown(s.getMessage());
+                } catch (RuntimeException bug) {
+                    return new Exit.Shutdown("internal error delivering " + f.getMessage() + ": " + bug);
+                }
             } catch (CpuShutdown s) {
                 return new Exit.Shutdown(s.getMessage());
             } catch (RuntimeException | StackOverflowError bug) {
@@ -515,31 +553,45 @@ public final class Cpu {
 
     private void runBlock(Block b) {
         current = b;
-        b.executions++;
         endBlock = false;
-        Insn[] insns = b.insns;
-        int mask = code32() ? -1 : 0xFFFF;
-        for (Insn i : insns) {
+        if (b.compiled != null) {
+            b.compiled.run(this);
+        } else {
+            if (++b.executions == compileThreshold && compiler != null && b.cacheable) {
+                b.compiled = compiler.compile(b.insns, b.ipMask);
+            }
+            interpret(b);
+        }
+        current = null;
+    }
+
+    private void interpret(Block b) {
+        int mask = b.ipMask;
+        for (Insn i : b.insns) {
             nextEip = (eip + i.length) & mask;
             i.exec.run(this, i);
             eip = nextEip;
             instructions++;
             if (endBlock) break;
         }
-        current = null;
     }
 
     /** One instruction outside the block cache: interrupt shadow, single-step (TF). */
     private void stepOne() {
         boolean trap = (eflags & Flags.TF) != 0;
         interruptShadow = false;
-        decodeAt(eip, single, true);
+        // RF (set in fault frames, restored by IRET) lasts for one instruction (SDM 17.3.1.1).
+        eflags &= ~Flags.RF;
+        decodeAt(eip, single, code32());
         nextEip = (eip + single.length) & (code32() ? -1 : 0xFFFF);
         endBlock = false;
         single.exec.run(this, single);
         eip = nextEip;
         instructions++;
-        if (trap) {
+        // MOV SS and POP SS hold off the single-step trap until after the next instruction
+        // (SDM Vol. 3A 6.8.3); STI's shadow holds off only external interrupts.
+        boolean ssShadow = interruptShadow && (single.opcode == 0x8E || single.opcode == 0x17);
+        if (trap && !ssShadow) {
             dr[6] |= 0x4000; // BS: single-step trap (SDM 17.2.3)
             Exit e = deliver(Vectors.DB, 0, false, EVENT_TRAP);
             if (e != null) throw new CpuShutdown("single-step trap intercepted");
@@ -602,6 +654,7 @@ public final class Cpu {
         if (b != null) return b;
         b = decodeBlock(lin, phys, key);
         if (b.insns.length > 0 && (phys & 0xFFF) + b.byteLength <= 0x1000) {
+            b.cacheable = true;
             blocks.put(b);
             mem.markCode(phys >>> 12);
         }
@@ -638,7 +691,7 @@ public final class Cpu {
             if (insn.entry.has(org.jvisor.machine.cpu.decode.Entry.ENDS_BLOCK) || off >= pageLeft) break;
         }
         blocksDecoded++;
-        return new Block(key, phys >>> 12, list.toArray(new Insn[0]), off);
+        return new Block(key, phys >>> 12, list.toArray(new Insn[0]), off, code32 ? -1 : 0xFFFF);
     }
 
     /** Decodes the instruction at an EIP with architectural fetch faults (#PF, #GP). */
@@ -670,6 +723,10 @@ public final class Cpu {
 
     public int cachedBlocks() {
         return blocks.size();
+    }
+
+    public long compiledBlocks() {
+        return compiler == null ? 0 : compiler.compiledBlocks();
     }
 
     public long blockInvalidations() {

@@ -75,6 +75,72 @@ public final class LazyFlags {
         return f;
     }
 
+    /**
+     * The carry flag alone, without computing the other five: ADC, SBB, RCL, RCR and the
+     * INC/DEC carry preservation need it on the hot path.
+     */
+    public static int carry(Cpu cpu) {
+        int op = cpu.lazyOp;
+        if (op == NONE) return cpu.eflags & Flags.CF;
+        int mask = MASK[op & 3];
+        int ma = cpu.lazyA & mask, mb = cpu.lazyB & mask, mr = cpu.lazyRes & mask;
+        boolean cf = switch (op >>> 2) {
+            case ADD -> Integer.compareUnsigned(mr, ma) < 0;
+            case ADC -> Integer.compareUnsigned(mr, ma) < 0 || (mr == ma && ((ma + mb) & mask) != mr);
+            case SUB -> Integer.compareUnsigned(ma, mb) < 0;
+            case SBB -> ((ma - mb) & mask) != mr ? Integer.compareUnsigned(ma, mb) <= 0 : Integer.compareUnsigned(ma, mb) < 0;
+            case NEG -> mb != 0;
+            case INC, DEC -> (cpu.eflags & Flags.CF) != 0;
+            default -> false; // LOGIC
+        };
+        return cf ? Flags.CF : 0;
+    }
+
+    /**
+     * Evaluates condition code cc (SDM Vol. 1 Appendix B, Table B-1) from the lazy record
+     * without materializing all six flags: Jcc after CMP/SUB/TEST/ADD is the hot case.
+     */
+    static boolean condition(Cpu cpu, int cc) {
+        int op = cpu.lazyOp;
+        if (op == NONE) return eflagsCondition(cpu.eflags, cc);
+        int w = op & 3;
+        int shift = 24 - 8 * w; // moves the operand's sign bit to bit 31 (w=2 → 0)
+        int kind = op >>> 2;
+        boolean v = switch (cc >>> 1) {
+            case 0 -> (compute(op, cpu.lazyA, cpu.lazyB, cpu.lazyRes, cpu.eflags) & Flags.OF) != 0;
+            case 1 -> carry(cpu) != 0;
+            case 2 -> (cpu.lazyRes << shift) == 0;
+            case 3 -> carry(cpu) != 0 || (cpu.lazyRes << shift) == 0;
+            case 4 -> (cpu.lazyRes << shift) < 0;
+            case 5 -> (Integer.bitCount(cpu.lazyRes & 0xFF) & 1) == 0;
+            case 6 -> less(cpu, op, kind, shift);
+            default -> (cpu.lazyRes << shift) == 0 || less(cpu, op, kind, shift);
+        };
+        return v ^ ((cc & 1) != 0);
+    }
+
+    /** SF != OF: after SUB/CMP that is a signed a < b; otherwise computed from the flags. */
+    private static boolean less(Cpu cpu, int op, int kind, int shift) {
+        if (kind == SUB) return (cpu.lazyA << shift) < (cpu.lazyB << shift);
+        if (kind == LOGIC) return (cpu.lazyRes << shift) < 0; // OF = 0
+        int f = compute(op, cpu.lazyA, cpu.lazyB, cpu.lazyRes, cpu.eflags);
+        return ((f & Flags.SF) != 0) != ((f & Flags.OF) != 0);
+    }
+
+    static boolean eflagsCondition(int f, int cc) {
+        boolean v = switch (cc >>> 1) {
+            case 0 -> (f & Flags.OF) != 0;
+            case 1 -> (f & Flags.CF) != 0;
+            case 2 -> (f & Flags.ZF) != 0;
+            case 3 -> (f & (Flags.CF | Flags.ZF)) != 0;
+            case 4 -> (f & Flags.SF) != 0;
+            case 5 -> (f & Flags.PF) != 0;
+            case 6 -> ((f & Flags.SF) != 0) != ((f & Flags.OF) != 0);
+            default -> (f & Flags.ZF) != 0 || (((f & Flags.SF) != 0) != ((f & Flags.OF) != 0));
+        };
+        return v ^ ((cc & 1) != 0);
+    }
+
     public static int mask(int width) {
         return MASK[width];
     }

@@ -121,6 +121,7 @@ public final class Paging {
 
     /** INVLPG (SDM 4.10.4.1): drops the translation of one page, global or not. */
     public void invalidatePage(int linear) {
+        cpu.codeEpoch++;
         int page = linear >>> 12;
         int slot = page & (SIZE - 1);
         if (tags[0][slot] == page) invalidateSlot(slot);
@@ -136,6 +137,7 @@ public final class Paging {
 
     /** A CR3 load (SDM 4.10.4.1): drops every non-global translation. */
     public void flushNonGlobal() {
+        cpu.codeEpoch++;
         for (int s = 0; s < SIZE; s++) {
             if (!global[s]) invalidateSlot(s);
         }
@@ -143,6 +145,7 @@ public final class Paging {
 
     /** Drops everything, global pages included (CR4.PGE/PSE or CR0.PG/WP changes). */
     public void flushAll() {
+        cpu.codeEpoch++;
         for (int s = 0; s < SIZE; s++) {
             invalidateSlot(s);
             global[s] = false;

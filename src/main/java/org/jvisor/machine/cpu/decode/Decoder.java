@@ -77,6 +77,8 @@ public final class Decoder {
             out.mod = m >>> 6;
             out.reg = (m >>> 3) & 7;
             out.rm = m & 7;
+            // MOV to/from CRn/DRn (0F 20-23) ignore mod: always a register form (SDM Vol. 2 MOV CR).
+            if ((opcode & ~3) == 0x120) out.mod = 3;
             if (out.mod != 3) pos = out.addr32 ? memory32(src, pos, out) : memory16(src, pos, out);
             e = table.lookup(opcode, m);
         } else {

@@ -12,17 +12,24 @@ import org.jvisor.machine.cpu.decode.OpcodeTable;
  * bitmap ({@link IoPermission}), so at CPL 3 with the bitmap's permission they do not trap.
  */
 public final class IoOps {
+    /**
+     * A port access can change what the devices signal (unmasking a PIC line, acknowledging a
+     * timer): the block ends after it so a newly pending interrupt is taken at the next
+     * instruction boundary, as on hardware, not at the end of a longer block.
+     */
+    static final int PORT_IO = Entry.IO | Entry.ENDS_BLOCK;
+
     private IoOps() { }
 
     public static void register(OpcodeTable t) {
-        t.def(0xE4, "in", "AL,Ib").exec(IoOps::inAlImm).attrs(Entry.IO).add();
-        t.def(0xE5, "in", "eAX,Ib").exec(IoOps::inAxImm, IoOps::inEaxImm).attrs(Entry.IO).add();
-        t.def(0xE6, "out", "Ib,AL").exec(IoOps::outImmAl).attrs(Entry.IO).add();
-        t.def(0xE7, "out", "Ib,eAX").exec(IoOps::outImmAx, IoOps::outImmEax).attrs(Entry.IO).add();
-        t.def(0xEC, "in", "AL,DX").exec(IoOps::inAlDx).attrs(Entry.IO).add();
-        t.def(0xED, "in", "eAX,DX").exec(IoOps::inAxDx, IoOps::inEaxDx).attrs(Entry.IO).add();
-        t.def(0xEE, "out", "DX,AL").exec(IoOps::outDxAl).attrs(Entry.IO).add();
-        t.def(0xEF, "out", "DX,eAX").exec(IoOps::outDxAx, IoOps::outDxEax).attrs(Entry.IO).add();
+        t.def(0xE4, "in", "AL,Ib").exec(IoOps::inAlImm).attrs(PORT_IO).add();
+        t.def(0xE5, "in", "eAX,Ib").exec(IoOps::inAxImm, IoOps::inEaxImm).attrs(PORT_IO).add();
+        t.def(0xE6, "out", "Ib,AL").exec(IoOps::outImmAl).attrs(PORT_IO).add();
+        t.def(0xE7, "out", "Ib,eAX").exec(IoOps::outImmAx, IoOps::outImmEax).attrs(PORT_IO).add();
+        t.def(0xEC, "in", "AL,DX").exec(IoOps::inAlDx).attrs(PORT_IO).add();
+        t.def(0xED, "in", "eAX,DX").exec(IoOps::inAxDx, IoOps::inEaxDx).attrs(PORT_IO).add();
+        t.def(0xEE, "out", "DX,AL").exec(IoOps::outDxAl).attrs(PORT_IO).add();
+        t.def(0xEF, "out", "DX,eAX").exec(IoOps::outDxAx, IoOps::outDxEax).attrs(PORT_IO).add();
         StringIo.register(t);
     }
 

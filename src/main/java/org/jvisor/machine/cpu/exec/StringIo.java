@@ -7,7 +7,6 @@ import static org.jvisor.machine.cpu.exec.StringRegs.index;
 import org.jvisor.machine.cpu.Cpu;
 import org.jvisor.machine.cpu.Reg;
 import org.jvisor.machine.cpu.Seg;
-import org.jvisor.machine.cpu.decode.Entry;
 import org.jvisor.machine.cpu.decode.Insn;
 import org.jvisor.machine.cpu.decode.OpcodeTable;
 
@@ -25,10 +24,10 @@ final class StringIo {
     private StringIo() { }
 
     static void register(OpcodeTable t) {
-        t.def(0x6C, "insb", "Yb,DX").exec(StringIo::insb).attrs(Entry.IO).add();
-        t.def(0x6D, "ins", "Yv,DX").exec(StringIo::ins16, StringIo::ins32).attrs(Entry.IO).add();
-        t.def(0x6E, "outsb", "DX,Xb").exec(StringIo::outsb).attrs(Entry.IO).add();
-        t.def(0x6F, "outs", "DX,Xv").exec(StringIo::outs16, StringIo::outs32).attrs(Entry.IO).add();
+        t.def(0x6C, "insb", "Yb,DX").exec(StringIo::insb).attrs(IoOps.PORT_IO).add();
+        t.def(0x6D, "ins", "Yv,DX").exec(StringIo::ins16, StringIo::ins32).attrs(IoOps.PORT_IO).add();
+        t.def(0x6E, "outsb", "DX,Xb").exec(StringIo::outsb).attrs(IoOps.PORT_IO).add();
+        t.def(0x6F, "outs", "DX,Xv").exec(StringIo::outs16, StringIo::outs32).attrs(IoOps.PORT_IO).add();
     }
 
     static void insb(Cpu cpu, Insn i) {

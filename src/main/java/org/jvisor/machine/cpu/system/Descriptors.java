@@ -1,7 +1,6 @@
 package org.jvisor.machine.cpu.system;
 
 import org.jvisor.machine.cpu.Cpu;
-import org.jvisor.machine.cpu.Paging;
 import org.jvisor.machine.cpu.Seg;
 import org.jvisor.machine.cpu.Vectors;
 
@@ -84,6 +83,61 @@ public final class Descriptors {
         return (high(d) & (1 << 12)) != 0;
     }
 
-    /** Paging access bits for the implicit supervisor accesses of descriptor tables. */
-    static final int SUPERVISOR = 0 * Paging.USER;
+    // --- type tests (SDM 3.4.5.1 Table 3-1, 3.5 Table 3-2) --------------------------------
+
+    /** A code segment descriptor (S=1, type bit 3 set). */
+    public static boolean isCode(long d) {
+        return codeOrData(d) && (type(d) & 8) != 0;
+    }
+
+    /** A data segment descriptor (S=1, type bit 3 clear). */
+    public static boolean isData(long d) {
+        return codeOrData(d) && (type(d) & 8) == 0;
+    }
+
+    public static boolean conforming(long d) {
+        return isCode(d) && (type(d) & 4) != 0;
+    }
+
+    /** Readable: every data segment, or code with the R bit. */
+    public static boolean readable(long d) {
+        return codeOrData(d) && ((type(d) & 8) == 0 || (type(d) & 2) != 0);
+    }
+
+    /** Writable data (the only kind SS may hold). */
+    public static boolean writableData(long d) {
+        return isData(d) && (type(d) & 2) != 0;
+    }
+
+    /** The D/B bit (32-bit code or stack). */
+    public static boolean big(long d) {
+        return (high(d) & (1 << 22)) != 0;
+    }
+
+    // --- gates (SDM 5.8.3 Figure 5-8, 6.11 Figure 6-2) ----------------------------------------
+
+    /** The segment selector a call, interrupt, trap or task gate names. */
+    public static int gateSelector(long d) {
+        return ((int) d >>> 16) & 0xFFFF;
+    }
+
+    /** A gate's entry offset; 16-bit gates use only the low word. */
+    public static int gateOffset(long d) {
+        int lo = (int) d & 0xFFFF;
+        return (type(d) & 8) != 0 ? lo | (high(d) & 0xFFFF0000) : lo;
+    }
+
+    /** A call gate's parameter count (dwords or words to copy on a stack switch). */
+    public static int gateParams(long d) {
+        return high(d) & 0x1F;
+    }
+
+    /** Sets the accessed bit (type bit 0) in memory if clear (SDM 3.4.5.1); returns the new descriptor. */
+    public static long setAccessed(Cpu cpu, int selector, long d) {
+        if ((high(d) & 0x100) != 0) return d;
+        long addr = address(cpu, selector);
+        // A byte write like the processor's locked update of the type byte; supervisor access.
+        cpu.writeLinear8((int) addr + 5, (high(d) >>> 8) | 1, 0);
+        return d | (0x100L << 32);
+    }
 }

@@ -149,4 +149,18 @@ class BranchOpsTest {
             }
         }
     }
+
+    @Test
+    void realModeCallPushesIpAndRetPopsIt() {
+        // 16-bit code at 0000:1000, stack 0000:8000: call +0x10 (e8 10 00) -> 0x1013: ret.
+        FlowRig m = new FlowRig().code(0xE8, 0x10, 0x00);
+        m.codeAt(0x1013, 0xC3);
+        m.cpu.cr0 &= ~1;
+        for (int s = 0; s < 6; s++) m.cpu.setSegment(s, 0, 0, 0xFFFF, s == Seg.CS ? 0x9B : 0x93);
+        m.cpu.refreshSegments();
+        m.cpu.r[Reg.ESP] = 0xFFFF8000;
+        m.runToEnd(0x1003);
+        assertEquals(0x1003, m.mem.read16(0x7FFE));
+        assertEquals(0xFFFF8000, m.cpu.r[Reg.ESP], "SP back, upper ESP untouched");
+    }
 }

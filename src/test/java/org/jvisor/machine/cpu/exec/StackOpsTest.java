@@ -178,4 +178,20 @@ class StackOpsTest {
         assertEquals(0x8002, m.cpu.r[Reg.ESP]);
         assertTrue(m.cpu.interruptShadow, "POP SS inhibits interrupts for one instruction");
     }
+
+    @Test
+    void enter16OnSixteenBitStackUsesBpAndSp() {
+        // o16 enter 4,2 on SS.B = 0: push BP, copy word [BP-2], push FrameTemp (= SP), SP -= 4.
+        FlowRig m = new FlowRig().code(0x66, 0xC8, 0x04, 0x00, 0x02);
+        m.cpu.setSegment(Seg.SS, 0x10, 0x20000, 0xFFFF, 0x0093);
+        m.cpu.r[Reg.ESP] = 0x55550100;
+        m.cpu.r[Reg.EBP] = 0x66660200;
+        m.mem.write16(0x201FE, 0xBEEF);
+        m.runToEnd(FlowRig.CODE + 5);
+        assertEquals(0x0200, m.mem.read16(0x200FE));
+        assertEquals(0xBEEF, m.mem.read16(0x200FC));
+        assertEquals(0x00FE, m.mem.read16(0x200FA));
+        assertEquals(0x666600FE, m.cpu.r[Reg.EBP]);
+        assertEquals(0x555500FA - 4, m.cpu.r[Reg.ESP]);
+    }
 }
