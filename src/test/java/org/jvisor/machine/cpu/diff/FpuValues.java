@@ -49,6 +49,29 @@ final class FpuValues {
         return v[0] < 0 ? 0 : 2; // integer bit clear: unnormal
     }
 
+    /**
+     * An image for a row: the transcendentals whose result the SDM leaves undefined outside
+     * a domain get ST(0) inside it (F2XM1: -1..+1; FYL2XP1: |x| < 1 - sqrt(2)/2).
+     */
+    static byte[] image(Random rnd, String mnemonic) {
+        byte[] img = image(rnd);
+        double limit = switch (mnemonic) {
+            case "f2xm1" -> 1.0;
+            case "fyl2xp1" -> 0.29;
+            default -> 0;
+        };
+        if (limit > 0) {
+            long[] v = fromDouble((rnd.nextDouble() * 2 - 1) * limit);
+            put(img, 28, v[0], 8);
+            put(img, 36, v[1], 2);
+            int top = (img[5] >> 3) & 7;
+            int tag = (img[8] & 0xFF) | (img[9] & 0xFF) << 8;
+            tag = tag & ~(3 << 2 * top) | tagOf(v) << 2 * top;
+            put(img, 8, tag | 0xFFFF0000L, 4);
+        }
+        return img;
+    }
+
     static byte[] image(Random rnd) {
         byte[] img = new byte[Protocol.FPU_IMAGE];
         int cw = 0x037F & ~0x0F00 | rnd.nextInt(4) << 8 | rnd.nextInt(4) << 10;

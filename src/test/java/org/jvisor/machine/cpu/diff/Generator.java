@@ -54,7 +54,7 @@ final class Generator {
         byte[] bytes = d.enc.model();
         boolean hostAddr32 = insn.isMemory() || RowPolicy.implicitAddress(e);
         return new DiffCase(number, e, d.oracle, bytes, d.enc.host(hostAddr32), d.r, Values.eflags(rnd) | d.extraFlags,
-                rnd.nextInt(), d.patchOffset, d.patch, e.has(Entry.FPU) ? FpuValues.image(rnd) : null);
+                rnd.nextInt(), d.patchOffset, d.patch, e.has(Entry.FPU) ? FpuValues.image(rnd, e.mnemonic) : null);
     }
 
     private Insn decode(byte[] bytes) {

@@ -10,7 +10,7 @@ import java.util.List;
  * <p>The transcendental instructions are the one documented tolerance: processors differ
  * among themselves in their last bits (the SDM promises about 1 ulp), and the model computes
  * them in double precision. Their results must agree in sign and exponent and within
- * 2^12 units of the 64-bit significand (the 11 bits double precision lacks, and one more),
+ * a relative 2^-51 (double precision's 53 bits, less two),
  * and C1 (round-up) is not compared for them.
  */
 final class X87Compare {
@@ -41,11 +41,21 @@ final class X87Compare {
         }
     }
 
-    /** Same sign and exponent, significands within 2^12 units. */
+    /** Both finite and normal-range, with a relative difference of at most 2^-51. */
     private static boolean close(byte[] a, byte[] b, int at) {
-        if (u16(a, at + 8) != u16(b, at + 8)) return false;
-        long sa = significand(a, at), sb = significand(b, at);
-        return Math.abs((sa >>> 1) - (sb >>> 1)) <= 1 << 11;
+        double x = value(a, at), y = value(b, at);
+        if (Double.isNaN(x) || Double.isNaN(y) || x == 0 || y == 0) return false;
+        return Math.abs(x - y) <= Math.max(Math.abs(x), Math.abs(y)) * 0x1p-51;
+    }
+
+    /** An 80-bit register as a double (NaN for infinities, NaNs and values out of double range). */
+    private static double value(byte[] b, int at) {
+        int se = u16(b, at + 8), exp = se & 0x7FFF;
+        long sig = significand(b, at);
+        if (exp == 0x7FFF || exp == 0) return exp == 0 && sig == 0 ? 0 : Double.NaN;
+        double v = Math.scalb((double) (sig >>> 11), exp - 16383 - 52);
+        if (Double.isInfinite(v) || v == 0) return Double.NaN;
+        return (se & 0x8000) != 0 ? -v : v;
     }
 
     private static long significand(byte[] b, int at) {
