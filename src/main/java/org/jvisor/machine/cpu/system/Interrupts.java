@@ -45,6 +45,8 @@ public final class Interrupts {
                 int second = f.vector;
                 boolean secondHasErr = f.hasErrorCode;
                 int secondErr = secondHasErr && second != Vectors.PF ? f.errorCode | EXT : f.errorCode;
+                // A hypervisor intercepting exceptions sees the nested fault itself (run loop → exit).
+                if (cpu.interceptExceptions) throw cpu.fault(second, secondErr);
                 if (k == Cpu.EVENT_FAULT && isDoubleFault(v, second)) {
                     v = Vectors.DF;
                     err = 0;
