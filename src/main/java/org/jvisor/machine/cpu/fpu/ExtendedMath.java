@@ -20,6 +20,8 @@ final class ExtendedMath {
     private static final MathContext WIDE = new MathContext(110, RoundingMode.HALF_EVEN);
     private static final BigDecimal EPS = BigDecimal.ONE.movePointLeft(64);
     static final BigDecimal PI, HALF_PI, LN2;
+    /** pi rounded to 66 significant bits, the value x87 argument reduction uses (SDM Vol. 1 8.3.10). */
+    static final BigDecimal HALF_PI_66;
     private static final double LOG2_10 = 3.321928094887362;
 
     static {
@@ -27,6 +29,9 @@ final class ExtendedMath {
         PI = atanSeries(BigDecimal.ONE.divide(five, WIDE), WIDE).multiply(BigDecimal.valueOf(16))
                 .subtract(atanSeries(BigDecimal.ONE.divide(r239, WIDE), WIDE).multiply(BigDecimal.valueOf(4)), WIDE);
         HALF_PI = PI.divide(BigDecimal.valueOf(2), WIDE);
+        BigInteger pi66 = PI.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(64))).setScale(0, RoundingMode.HALF_EVEN)
+                .toBigIntegerExact();
+        HALF_PI_66 = new BigDecimal(pi66).multiply(new BigDecimal(BigInteger.valueOf(5).pow(65))).scaleByPowerOfTen(-65);
         LN2 = atanhSeries(BigDecimal.ONE.divide(BigDecimal.valueOf(3), WIDE), WIDE).multiply(BigDecimal.valueOf(2), WIDE);
     }
 
@@ -90,12 +95,12 @@ final class ExtendedMath {
     }
 
     /**
-     * {sin x, cos x} for |x| < 2^63: exact reduction by multiples of pi/2 (110-digit pi), then
-     * Taylor series on |r| <= pi/4.
+     * {sin x, cos x} for |x| < 2^63: reduction by multiples of pi/2 with the x87's 66-bit pi
+     * (exact arithmetic on that constant), then Taylor series on |r| <= pi/4.
      */
     static BigDecimal[] sinCos(BigDecimal x) {
-        BigDecimal n = x.divide(HALF_PI, WIDE).setScale(0, RoundingMode.HALF_EVEN);
-        BigDecimal r = x.subtract(n.multiply(HALF_PI), WIDE);
+        BigDecimal n = x.divide(HALF_PI_66, WIDE).setScale(0, RoundingMode.HALF_EVEN);
+        BigDecimal r = x.subtract(n.multiply(HALF_PI_66));
         BigDecimal r2 = r.multiply(r, MC), s = r, c = BigDecimal.ONE, ts = r, tc = BigDecimal.ONE;
         for (int k = 1; k < 200; k++) {
             ts = ts.multiply(r2, MC).divide(BigDecimal.valueOf((2L * k) * (2L * k + 1)), MC).negate();
