@@ -115,8 +115,8 @@ final class FpuTranscendental {
                 f.set(0, f.rSe, f.rM);
             }
             case TAN -> {
-                if (tiny) {
-                    ExtendedMath.round(f, x, 0, true, 1);
+                if (tiny) { // tan x is just above |x|; the host x87 rounds as if just below
+                    ExtendedMath.round(f, x, 0, true, -1);
                 } else {
                     ExtendedMath.round(f, sc[0].divide(sc[1], ExtendedMath.MC), 0, false, 0);
                 }
@@ -126,8 +126,10 @@ final class FpuTranscendental {
             default -> {
                 roundSin(f, x, sc, tiny);
                 f.set(0, f.rSe, f.rM);
+                boolean sinUp = f.up; // C1 reports the sine's rounding (as the host x87 does)
                 roundCos(f, sc, tiny);
                 f.push(f.rSe, f.rM);
+                f.up = sinUp;
             }
         }
     }
