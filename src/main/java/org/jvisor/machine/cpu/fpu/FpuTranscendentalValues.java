@@ -55,8 +55,22 @@ final class FpuTranscendentalValues {
         if (cx == UNSUPPORTED || cy == UNSUPPORTED) return FpuArith.invalid(f);
         if (Float80.isNaN(cx) || Float80.isNaN(cy)) return FpuArith.propagateNaN(f, xSe, xM, cx, ySe, yM, cy);
         boolean nx = Float80.neg(xSe) && cx != ZERO, ny = Float80.neg(ySe);
+        if (invalidLog(xSe, xM, cx, cy, nx, plusOne)) return FpuArith.invalid(f); // before DE (SDM 4.9.2)
         if ((cx == Float80.DENORMAL || cy == Float80.DENORMAL) && !FpuArith.denormal(f)) return false;
         return plusOne ? log2p1(f, xSe, xM, cx, ny, ySe, yM, cy) : log2(f, nx, xSe, xM, cx, ny, ySe, yM, cy);
+    }
+
+    /** The invalid-operation cases of FYL2X / FYL2XP1 (SDM Vol. 2 tables). */
+    private static boolean invalidLog(int xSe, long xM, int cx, int cy, boolean nx, boolean plusOne) {
+        if (!plusOne) {
+            boolean one = cx == Float80.NORMAL && (xSe & 0x7FFF) == Float80.BIAS && xM == Float80.INT_BIT;
+            return nx || (cx == ZERO && cy == ZERO) || (cx == INF && cy == ZERO) || (one && cy == INF);
+        }
+        if (cx == INF) return nx || cy == ZERO;
+        if (cx == ZERO) return cy == INF;
+        boolean belowMinusOne = nx && Float80.unpackExp(xSe, xM) >= 0
+                && (Float80.unpackExp(xSe, xM) > 0 || Float80.unpackSig(xM) != Float80.INT_BIT);
+        return belowMinusOne;
     }
 
     private static boolean log2(FpuState f, boolean nx, int xSe, long xM, int cx, boolean ny, int ySe, long yM, int cy) {
@@ -91,6 +105,10 @@ final class FpuTranscendentalValues {
             Float80.fromLong(f, ex);
             boolean ok = FpuArith.binary(f, FpuArith.MUL, ySe, yM, f.rSe, f.rM);
             f.control = ctl;
+            if (ex != 0) { // the host x87 reports these exact products as inexact
+                f.exc |= FpuState.PE;
+                if ((f.rSe & 0x7FFF) == 0 && f.rM != 0) f.exc |= FpuState.UE;
+            }
             return ok;
         }
         BigDecimal l = BigDecimal.valueOf(ex).add(ExtendedMath.ln(ExtendedMath.exact(sx, -63))
