@@ -56,7 +56,8 @@ final class FpuTranscendentalValues {
         if (Float80.isNaN(cx) || Float80.isNaN(cy)) return FpuArith.propagateNaN(f, xSe, xM, cx, ySe, yM, cy);
         boolean nx = Float80.neg(xSe) && cx != ZERO, ny = Float80.neg(ySe);
         if (invalidLog(xSe, xM, cx, cy, nx, plusOne)) return FpuArith.invalid(f); // before DE (SDM 4.9.2)
-        if ((cx == Float80.DENORMAL || cy == Float80.DENORMAL) && !FpuArith.denormal(f)) return false;
+        boolean zeroDivide = !plusOne && cx == ZERO; // like division: ZE alone (host x87)
+        if ((cx == Float80.DENORMAL || cy == Float80.DENORMAL) && !zeroDivide && !FpuArith.denormal(f)) return false;
         return plusOne ? log2p1(f, xSe, xM, cx, ny, ySe, yM, cy) : log2(f, nx, xSe, xM, cx, ny, ySe, yM, cy);
     }
 
