@@ -20,6 +20,11 @@ static void db_tf(void)
 {
     __asm__ volatile("pushf; orl $0x100, (%%esp); popf; nop;" LABEL(tf_after) "nop" : : : "cc");
 }
+static void db_tf_movss(void)
+{   /* MOV SS holds off the single-step trap until after the next instruction (SDM 6.8.3). */
+    __asm__ volatile("mov %%ss, %%ax; pushf; orl $0x100, (%%esp); popf; mov %%ax, %%ss; nop;" LABEL(tf_ss_after) "nop"
+                     : : : "eax", "cc");
+}
 static void bp_int3(void) { __asm__ volatile("int3;" LABEL(bp_after) "nop"); }
 static void bp_int_3(void) { __asm__ volatile("int $3;" LABEL(bp2_after) "nop"); }
 static void of_into(void) { __asm__ volatile("mov $0x7FFFFFFF, %%eax; add $1, %%eax; into;" LABEL(of_after) "nop" : : : "eax", "cc"); }
@@ -65,6 +70,7 @@ static void test_traps_and_faults(void)
     __asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
     CHECK(dr6 & 0x4000, "DR6.BS after a single-step trap");
     CHECK_EQ(last_fault.eflags & 0x100, 0x100, "the saved EFLAGS still has TF");
+    check_fault(rt_try(db_tf_movss), 1, ADDR(tf_ss_after), "#DB single-step held off across MOV SS");
     check_fault(rt_try(bp_int3), 3, ADDR(bp_after), "#BP INT3 is a trap");
     check_fault(rt_try(bp_int_3), 3, ADDR(bp2_after), "INT 3 (CD 03) is a trap");
     check_fault(rt_try(of_into), 4, ADDR(of_after), "#OF INTO with OF=1 is a trap");
