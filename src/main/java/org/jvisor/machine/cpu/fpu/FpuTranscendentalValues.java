@@ -68,10 +68,7 @@ final class FpuTranscendentalValues {
             return nx || (cx == ZERO && cy == ZERO) || (cx == INF && cy == ZERO) || (one && cy == INF);
         }
         if (cx == INF) return nx || cy == ZERO;
-        if (cx == ZERO) return cy == INF;
-        boolean belowMinusOne = nx && Float80.unpackExp(xSe, xM) >= 0
-                && (Float80.unpackExp(xSe, xM) > 0 || Float80.unpackSig(xM) != Float80.INT_BIT);
-        return belowMinusOne;
+        return cx == ZERO && cy == INF;
     }
 
     private static boolean log2(FpuState f, boolean nx, int xSe, long xM, int cx, boolean ny, int ySe, long yM, int cy) {
@@ -133,11 +130,10 @@ final class FpuTranscendentalValues {
         }
         int ex = Float80.unpackExp(xSe, xM);
         long sx = Float80.unpackSig(xM);
-        if (nx && ex >= 0) { // x <= -1
-            if (ex > 0 || sx != Float80.INT_BIT) return FpuArith.invalid(f);
-            f.exc |= FpuState.ZE;
-            if ((f.control & FpuState.ZE) == 0) return false;
-            Float80.setInfinity(f, !ny, Float80.EXT);
+        if (nx && ex >= 0) { // x <= -1: undefined (SDM); the host x87 returns x, inexact
+            f.rSe = xSe;
+            f.rM = xM;
+            f.exc |= FpuState.PE;
             return true;
         }
         if (cy == INF || cy == ZERO) return infinityOrZero(f, cy, ny, nx);
