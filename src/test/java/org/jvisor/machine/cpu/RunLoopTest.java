@@ -46,6 +46,17 @@ class RunLoopTest {
     }
 
     @Test
+    void storeIntoTheNextInstructionOfTheSameBlockIsSeen() {
+        // SDM Vol. 3A 11.6: a write to an instruction already fetched is detected; the modified
+        // instruction runs. mov byte [0x2008], 6 ; mov eax, 5 (its immediate is at 0x2008) ; hlt
+        byte[] code = {(byte) 0xC6, 0x05, 0x08, 0x20, 0, 0, 0x06, (byte) 0xB8, 5, 0, 0, 0, (byte) 0xF4};
+        Cpu cpu = flatCpu(code, 0x2000);
+        cpu.run(100);
+        assertEquals(6, cpu.r[Reg.EAX]);
+        assertEquals(3, cpu.instructions);
+    }
+
+    @Test
     void undefinedOpcodeInterceptedAsUd() {
         byte[] code = {(byte) 0x0F, (byte) 0xFF};
         Cpu cpu = flatCpu(code, 0x3000);

@@ -2,6 +2,7 @@ package org.jvisor.machine.cpu.exec;
 
 import org.jvisor.machine.cpu.Cpu;
 import org.jvisor.machine.cpu.CpuFault;
+import org.jvisor.machine.cpu.Flags;
 import org.jvisor.machine.cpu.Reg;
 import org.jvisor.machine.cpu.Seg;
 import org.jvisor.machine.cpu.decode.Insn;
@@ -20,6 +21,7 @@ final class StringFast {
 
     /** Elements moved, or 0 when the caller should do one ordinary iteration. */
     static int movs(Cpu cpu, Insn i, int size, int count, int budget) {
+        if (alignmentChecked(cpu)) return 0;
         boolean a32 = i.addr32;
         int src = StringRegs.index(cpu, a32, Reg.ESI), dst = StringRegs.index(cpu, a32, Reg.EDI);
         int srcLin = cpu.segBase[i.seg] + src, dstLin = cpu.segBase[Seg.ES] + dst;
@@ -41,6 +43,7 @@ final class StringFast {
 
     /** Elements stored, or 0 when the caller should do one ordinary iteration. */
     static int stos(Cpu cpu, Insn i, int size, int count, int budget, int value) {
+        if (alignmentChecked(cpu)) return 0;
         boolean a32 = i.addr32;
         int dst = StringRegs.index(cpu, a32, Reg.EDI);
         int dstLin = cpu.segBase[Seg.ES] + dst;
@@ -55,6 +58,14 @@ final class StringFast {
         fill(cpu.mem, pd, k, size, value);
         StringRegs.advance(cpu, a32, Reg.EDI, k * size);
         return k;
+    }
+
+    /**
+     * #AC is possible (CPL 3 with CR0.AM and EFLAGS.AC, SDM Vol. 3A 6.15): every element needs
+     * its own alignment check, so the ordinary path does them all.
+     */
+    private static boolean alignmentChecked(Cpu cpu) {
+        return cpu.cpl == 3 && (cpu.cr0 & Cpu.CR0_AM) != 0 && (cpu.eflags & Flags.AC) != 0;
     }
 
     /**

@@ -127,7 +127,7 @@ public final class FarOps {
     /** Null selector #GP(0); beyond the table limit #GP(selector). */
     static long targetDescriptor(Cpu cpu, int selector) {
         if ((selector & ~3) == 0) throw cpu.fault(Vectors.GP, 0);
-        return Segments.fetch(cpu, selector, Vectors.GP);
+        return Descriptors.read(cpu, selector, Vectors.GP);
     }
 
     /**
@@ -170,12 +170,12 @@ public final class FarOps {
         checkGateAccess(cpu, selector, gate);
         int tssSel = Descriptors.gateSelector(gate);
         long tss = TaskSwitch.checkTarget(cpu, tssSel);
-        TaskSwitch.run(cpu, tssSel, tss, source, cpu.nextEip);
+        if (TaskSwitch.run(cpu, tssSel, tss, source, cpu.nextEip)) TaskSwitch.debugTrap(cpu);
     }
 
     private static void tss(Cpu cpu, int selector, long tss, int source) {
         checkGateAccess(cpu, selector, tss);
-        TaskSwitch.run(cpu, selector, tss, source, cpu.nextEip);
+        if (TaskSwitch.run(cpu, selector, tss, source, cpu.nextEip)) TaskSwitch.debugTrap(cpu);
     }
 
     /**

@@ -69,10 +69,10 @@ final class Iret {
         int link = cpu.readLinear16(cpu.segBase[Seg.TR] + Tss.LINK, 0);
         int err = link & 0xFFFC;
         if ((link & 4) != 0) throw cpu.fault(Vectors.TS, err);
-        long d = Segments.fetch(cpu, link, Vectors.TS);
+        long d = Descriptors.read(cpu, link, Vectors.TS);
         if (!Tss.isBusy(d)) throw cpu.fault(Vectors.TS, err);
         if (!Descriptors.present(d)) throw cpu.fault(Vectors.NP, err);
-        TaskSwitch.run(cpu, link, d, TaskSwitch.IRET, cpu.nextEip);
+        if (TaskSwitch.run(cpu, link, d, TaskSwitch.IRET, cpu.nextEip)) TaskSwitch.debugTrap(cpu);
     }
 
     private static void protectedMode(Cpu cpu, boolean op32) {
@@ -128,16 +128,17 @@ final class Iret {
      * ESP, SS, ES, DS, FS, GS; every segment is loaded the V86 way and CPL becomes 3.
      */
     private static void toV86(Cpu cpu, int eip, int cs, int image) {
-        int[] sel = new int[6];
         int esp = Stacks.peek(cpu, 12, 4);
-        sel[Seg.SS] = Stacks.peek(cpu, 16, 4) & 0xFFFF;
-        sel[Seg.ES] = Stacks.peek(cpu, 20, 4) & 0xFFFF;
-        sel[Seg.DS] = Stacks.peek(cpu, 24, 4) & 0xFFFF;
-        sel[Seg.FS] = Stacks.peek(cpu, 28, 4) & 0xFFFF;
-        sel[Seg.GS] = Stacks.peek(cpu, 32, 4) & 0xFFFF;
-        sel[Seg.CS] = cs;
+        int ss = Stacks.peek(cpu, 16, 4) & 0xFFFF, es = Stacks.peek(cpu, 20, 4) & 0xFFFF;
+        int ds = Stacks.peek(cpu, 24, 4) & 0xFFFF, fs = Stacks.peek(cpu, 28, 4) & 0xFFFF;
+        int gs = Stacks.peek(cpu, 32, 4) & 0xFFFF;
         cpu.setEflags(image);
-        for (int s = 0; s < 6; s++) Segments.loadReal(cpu, s, sel[s]);
+        Segments.loadReal(cpu, Seg.CS, cs);
+        Segments.loadReal(cpu, Seg.SS, ss);
+        Segments.loadReal(cpu, Seg.ES, es);
+        Segments.loadReal(cpu, Seg.DS, ds);
+        Segments.loadReal(cpu, Seg.FS, fs);
+        Segments.loadReal(cpu, Seg.GS, gs);
         cpu.r[Reg.ESP] = esp;
         cpu.cpl = 3;
         finish(cpu, eip & 0xFFFF);

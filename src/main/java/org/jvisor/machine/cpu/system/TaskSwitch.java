@@ -30,7 +30,7 @@ final class TaskSwitch {
     static long checkTarget(Cpu cpu, int selector) {
         int err = selector & 0xFFFC;
         if ((selector & 4) != 0) throw cpu.fault(Vectors.GP, err);
-        long d = Segments.fetch(cpu, selector, Vectors.GP);
+        long d = Descriptors.read(cpu, selector, Vectors.GP);
         if (!Tss.isAvailable(d)) throw cpu.fault(Vectors.GP, err);
         if (!Descriptors.present(d)) throw cpu.fault(Vectors.NP, err);
         return d;
@@ -39,9 +39,10 @@ final class TaskSwitch {
     /**
      * Switches to the task whose TSS descriptor {@code d} the selector names; the old task
      * resumes at {@code returnEip}. On return cpu.eip and cpu.nextEip are the new task's EIP.
-     * Raises the T-bit debug trap of the new TSS (SDM 7.2.1) after the switch.
+     * Returns true if the new TSS has its T bit set: the caller then finishes its own work
+     * (an error code push) and calls {@link #debugTrap}.
      */
-    static void run(Cpu cpu, int selector, long d, int source, int returnEip) {
+    static boolean run(Cpu cpu, int selector, long d, int source, int returnEip) {
         boolean new32 = Tss.is32(Descriptors.type(d));
         if (Integer.compareUnsigned(Descriptors.limit(d), new32 ? Tss.MIN_LIMIT_32 : Tss.MIN_LIMIT_16) < 0) {
             throw cpu.fault(Vectors.TS, selector & 0xFFFC);
@@ -69,11 +70,18 @@ final class TaskSwitch {
             cpu.paging.flushNonGlobal();
         }
         load(cpu, st, new32);
-        if (st[TRAP] != 0) {
-            cpu.dr[6] |= 0x8000; // BT: task-switch debug trap (SDM 17.2.3)
-            Exit e = cpu.deliver(Vectors.DB, 0, false, Cpu.EVENT_TRAP);
-            if (e != null) throw cpu.fault(Vectors.DB, 0);
-        }
+        return st[TRAP] != 0;
+    }
+
+    /**
+     * The debug trap a TSS with the T bit raises once the switch is complete (SDM 7.2.1,
+     * 17.2.3: DR6.BT), before the new task's first instruction.
+     */
+    static void debugTrap(Cpu cpu) {
+        cpu.dr[6] |= 0x8000;
+        cpu.nextEip = cpu.eip;
+        Exit e = cpu.deliver(Vectors.DB, 0, false, Cpu.EVENT_TRAP);
+        if (e != null) throw cpu.fault(Vectors.DB, 0);
     }
 
     private static int[] read32(Cpu cpu, int base) {
@@ -149,7 +157,7 @@ final class TaskSwitch {
         if ((sel & ~3) == 0) return;
         int err = sel & 0xFFFC;
         if ((sel & 4) != 0) throw cpu.fault(Vectors.TS, err);
-        long d = Segments.fetch(cpu, sel, Vectors.TS);
+        long d = Descriptors.read(cpu, sel, Vectors.TS);
         if (Descriptors.codeOrData(d) || Descriptors.type(d) != 2 || !Descriptors.present(d)) {
             throw cpu.fault(Vectors.TS, err);
         }
@@ -160,7 +168,7 @@ final class TaskSwitch {
     private static void loadCode(Cpu cpu, int sel) {
         int err = sel & 0xFFFC;
         if (err == 0) throw cpu.fault(Vectors.TS, 0);
-        long d = Segments.fetch(cpu, sel, Vectors.TS);
+        long d = Descriptors.read(cpu, sel, Vectors.TS);
         int dpl = Descriptors.dpl(d), rpl = sel & 3;
         if (!Descriptors.isCode(d)) throw cpu.fault(Vectors.TS, err);
         if (Descriptors.conforming(d) ? dpl > rpl : dpl != rpl) throw cpu.fault(Vectors.TS, err);

@@ -170,4 +170,19 @@ class StringOpsTest {
         assertEquals(0x3008, m.cpu.r[Reg.ESI]);
         assertEquals(0x5008, m.cpu.r[Reg.EDI]);
     }
+
+    @Test
+    void misalignedRepMovsdAtCplThreeRaisesAlignmentCheck() {
+        // CR0.AM + EFLAGS.AC at CPL 3: the first misaligned dword raises #AC(0) (SDM 6.15, vector 17).
+        FlowRig m = new FlowRig().code(0xF3, 0xA5);
+        m.cpu.cr0 |= org.jvisor.machine.cpu.Cpu.CR0_AM;
+        m.privilege(3, 0);
+        m.cpu.setEflags(m.cpu.getEflags() | Flags.AC);
+        m.cpu.r[Reg.ESI] = 0x3001;
+        m.cpu.r[Reg.EDI] = 0x5000;
+        m.cpu.r[Reg.ECX] = 64;
+        m.runToFault(Vectors.AC, 0, FlowRig.CODE);
+        assertEquals(64, m.cpu.r[Reg.ECX]);
+        assertEquals(0x3001, m.cpu.r[Reg.ESI]);
+    }
 }

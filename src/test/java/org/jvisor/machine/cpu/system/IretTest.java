@@ -189,4 +189,25 @@ class IretTest {
         assertInstanceOf(Exit.Halted.class, rig.run());
         assertEquals(0, cpu.getEflags() & Flags.RF, "cleared once an instruction completes");
     }
+
+    @Test
+    void v86InterruptRoundTripRestoresEverySegment() {
+        rig.idtGate(0x30, Rig.CODE0, 0x21000, 0xE, 0);
+        rig.code(0x21000, 0xCF);
+        cpu.setEflags(Flags.VM | Flags.IF | Flags.IOPL | 2);
+        cpu.cpl = 3;
+        int[] sels = {0x1111, 0x2000, 0x3333, 0x4444, 0x5555, 0x6666};
+        for (int s = 0; s < 6; s++) Segments.loadReal(cpu, s, sels[s]);
+        cpu.r[Reg.ESP] = 0xFFF0;
+        cpu.eip = 0x0040;
+        rig.code(0x20040, 0xF4);
+        Interrupts.deliver(cpu, 0x30, 0, false, Cpu.EVENT_EXTERNAL);
+        assertEquals(0, cpu.cpl);
+        assertEquals(Rig.fault(Vectors.GP, 0), rig.run()); // back in V86 mode: HLT faults
+        assertEquals(0x40, cpu.eip);
+        assertEquals(3, cpu.cpl);
+        assertEquals(0xFFF0, cpu.r[Reg.ESP]);
+        for (int s = 0; s < 6; s++) assertEquals(sels[s] << 4, cpu.segBase[s], "segment " + s);
+        assertEquals(Flags.VM | Flags.IF | Flags.IOPL | 2, cpu.getEflags());
+    }
 }

@@ -124,4 +124,70 @@ class TaskSwitchTest {
         assertEquals(Rig.TSS2_SEL, cpu.segSel[Seg.TR]);
         assertEquals(0x100, cpu.r[Reg.EAX]);
     }
+
+    @Test
+    void debugTrapBitRaisesDbBeforeTheNewTasksFirstInstruction() {
+        rig.mem.write16(T2 + 0x64, 1);
+        rig.idtGate(Vectors.DB, Rig.CODE0, 0x21000, 0xE, 0);
+        rig.code(0x21000, 0xF4);
+        rig.code(Rig.CODE, far(0xEA, Rig.TSS2_SEL));
+        assertInstanceOf(Exit.Halted.class, rig.run());
+        assertEquals(0x21001, cpu.eip);
+        assertEquals(T2_STACK - 12, cpu.r[Reg.ESP]);
+        assertEquals(TARGET, rig.mem.read32(T2_STACK - 12), "trap: returns to the new task's first instruction");
+        assertEquals(Rig.CODE0, rig.mem.read32(T2_STACK - 8));
+        assertEquals(Flags.CF | 2, rig.mem.read32(T2_STACK - 4), "a trap pushes RF clear");
+        assertEquals(0x8000, cpu.dr[6] & 0x8000, "DR6.BT");
+    }
+
+    @Test
+    void sixteenBitTssSwitch() {
+        int t16 = 0x3C00;
+        rig.segment(0x50, t16, 0x2B, 0x81, 0); // available 16-bit TSS
+        rig.mem.write16(t16 + 0x0E, 0xF000);     // IP
+        rig.mem.write16(t16 + 0x10, Flags.ZF | 2);
+        for (int k = 0; k < 8; k++) rig.mem.write16(t16 + 0x12 + 2 * k, 0x200 + k);
+        int[] sels = {Rig.DATA0, Rig.CODE0, Rig.DATA0, Rig.DATA0};
+        for (int s = 0; s < 4; s++) rig.mem.write16(t16 + 0x22 + 2 * s, sels[s]);
+        rig.code(0xF000, 0xF4);
+        rig.code(Rig.CODE, far(0xEA, 0x50));
+        assertInstanceOf(Exit.Halted.class, rig.run());
+        assertEquals(0xF001, cpu.eip);
+        assertEquals(0x200, cpu.r[Reg.EAX] & 0xFFFF);
+        assertEquals(Flags.ZF | 2, cpu.getEflags());
+        assertEquals(0x83, typeByte(0x50));
+        assertEquals(0, cpu.segSel[Seg.FS]);
+    }
+
+    @Test
+    void taskGateInGdtForJumpAndChecks() {
+        rig.gdtGate(0x58, Rig.TSS2_SEL, 0, 0x5, 0, 0);
+        rig.code(Rig.CODE, far(0xEA, 0x58));
+        assertInstanceOf(Exit.Halted.class, rig.run());
+        assertEquals(Rig.TSS2_SEL, cpu.segSel[Seg.TR]);
+        assertEquals(TARGET + 1, cpu.eip);
+    }
+
+    @Test
+    void taskGateDplAndBusyTargetChecks() {
+        cpu.interceptExceptions = true;
+        rig.gdtGate(0x58, Rig.TSS2_SEL, 0, 0x5, 0, 0);
+        rig.setRing(3);
+        rig.code(Rig.CODE, far(0xEA, 0x58 | 3));
+        assertEquals(Rig.fault(Vectors.GP, 0x58), rig.run(), "gate DPL 0 < CPL 3");
+        rig.setRing(0);
+        rig.gdtGate(0x58, Rig.TSS_SEL, 0, 0x5, 0, 0);
+        rig.code(Rig.CODE, far(0xEA, 0x58));
+        assertEquals(Rig.fault(Vectors.GP, Rig.TSS_SEL), rig.run(), "the current task is busy");
+    }
+
+    @Test
+    void iretWithNtNeedsABusyTaskInTheBackLink() {
+        cpu.interceptExceptions = true;
+        rig.mem.write16(Rig.TSS, Rig.TSS2_SEL); // back link to an available TSS
+        rig.flags(Flags.NT);
+        rig.code(Rig.CODE, 0xCF);
+        assertEquals(Rig.fault(Vectors.TS, Rig.TSS2_SEL), rig.run());
+        assertEquals(Rig.TSS_SEL, cpu.segSel[Seg.TR]);
+    }
 }
