@@ -20,8 +20,10 @@ public final class Block {
     // Two chained successors (taken and fall-through), each valid for one code epoch.
     private Block next0, next1;
     private int eip0, eip1, epoch0 = -1, epoch1 = -1;
-    /** Times entered; the bytecode compiler will pick hot blocks by it. */
+    /** Times entered; hot blocks are compiled to bytecode. */
     public long executions;
+    /** The bytecode form once the block is hot, else null. */
+    org.jvisor.machine.cpu.compile.CompiledBlock compiled;
 
     Block(long key, int physicalPage, Insn[] insns, int byteLength, int ipMask) {
         this.ipMask = ipMask;

@@ -85,6 +85,15 @@ public final class Cpu {
     private final CpuFault fault = new CpuFault();
     private final Insn single = new Insn();
 
+    /**
+     * Compiles blocks entered this many times to bytecode; null compiler = interpret only.
+     * System property {@code jvisor.compile=false} turns compilation off (for comparisons).
+     */
+    private final org.jvisor.machine.cpu.compile.BlockCompiler compiler =
+            Boolean.parseBoolean(System.getProperty("jvisor.compile", "true"))
+                    ? new org.jvisor.machine.cpu.compile.BlockCompiler() : null;
+    public int compileThreshold = Integer.getInteger("jvisor.compile.threshold", 2000);
+
     // --- counters -------------------------------------------------------------------------
     public long instructions;
     public long blocksDecoded;
@@ -544,18 +553,27 @@ public final class Cpu {
 
     private void runBlock(Block b) {
         current = b;
-        b.executions++;
         endBlock = false;
-        Insn[] insns = b.insns;
+        if (b.compiled != null) {
+            b.compiled.run(this);
+        } else {
+            if (++b.executions == compileThreshold && compiler != null && b.cacheable) {
+                b.compiled = compiler.compile(b.insns, b.ipMask);
+            }
+            interpret(b);
+        }
+        current = null;
+    }
+
+    private void interpret(Block b) {
         int mask = b.ipMask;
-        for (Insn i : insns) {
+        for (Insn i : b.insns) {
             nextEip = (eip + i.length) & mask;
             i.exec.run(this, i);
             eip = nextEip;
             instructions++;
             if (endBlock) break;
         }
-        current = null;
     }
 
     /** One instruction outside the block cache: interrupt shadow, single-step (TF). */
@@ -705,6 +723,10 @@ public final class Cpu {
 
     public int cachedBlocks() {
         return blocks.size();
+    }
+
+    public long compiledBlocks() {
+        return compiler == null ? 0 : compiler.compiledBlocks();
     }
 
     public long blockInvalidations() {

@@ -1,35 +1,38 @@
 package org.jvisor.machine.cpu.fpu;
 
+import java.math.BigDecimal;
 import org.jvisor.machine.cpu.Cpu;
 import org.jvisor.machine.cpu.decode.Insn;
 
 /**
  * x87 transcendental instructions: FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1
- * (SDM Vol. 2 and Vol. 1 8.3.10).
+ * (SDM Vol. 2 and Vol. 1 8.3.10). Values come from {@link ExtendedMath} (about 199-bit
+ * series) and are rounded once to 64 bits by RC, with PE, UE/OE and C1 as for arithmetic.
  *
- * <p><b>Where results can differ from a real x87.</b> The functions are evaluated with
- * {@link StrictMath} in IEEE double precision and the double is widened to 80 bits, so:
+ * <p><b>Where results can differ from a real x87.</b>
  * <ul>
- * <li>results carry at most 53 significant bits: the low 11 bits of the 64-bit significand
- *     are zero, where a P6 computes them (to within about one unit in the last place), and
- *     the result is not rounded by PC or RC;</li>
- * <li>operands are first rounded to double (to nearest); operands whose exponent lies outside
- *     the double range are scaled by a power of two where the function allows it (FYL2X,
- *     FYL2XP1, FPATAN) and otherwise lose precision or saturate;</li>
- * <li>the P6 reduces trigonometric arguments with a 66-bit approximation of pi, StrictMath with
- *     an exact one, so for large arguments the two can disagree beyond the first bits;</li>
- * <li>PE is set whenever the result is not exactly representable by the rules above, and C1
- *     is always cleared (a P6 reports the direction of its own rounding there);</li>
- * <li>as on the P6: FPTAN pushes exactly 1.0; FSIN, FCOS, FSINCOS and FPTAN with |ST(0)| >=
- *     2^63 set C2=1 and leave the operand unchanged; UE/OE follow from the widened result.</li>
+ * <li>These results are correctly rounded; a P6 (and later x87s) is only guaranteed to be
+ *     within about one unit in the last place, so the last bit and C1 can differ for some
+ *     operands.</li>
+ * <li>The P6 reduces trigonometric arguments with a 66-bit value of pi; this model reduces
+ *     exactly (110-digit pi), so for arguments far from zero the results differ beyond the
+ *     bits that 66-bit pi makes meaningful (the host x87 used by the differential tests
+ *     differs from the P6 here too).</li>
+ * <li>Outside the documented operand ranges (|x| > 1 for F2XM1, |x| >= 1 - sqrt(2)/2 for
+ *     FYL2XP1) the P6 result is undefined; here it is the mathematical value (F2XM1 beyond
+ *     |x| >= 64 falls back to {@link StrictMath} in double precision).</li>
+ * <li>As on the P6: FPTAN pushes exactly 1.0; FSIN, FCOS, FSINCOS and FPTAN with
+ *     |ST(0)| >= 2^63 set C2=1 and leave the operand unchanged.</li>
  * </ul>
+ * Evaluation allocates (BigDecimal); these instructions are rare and slow on hardware too.
  */
 final class FpuTranscendental {
     private static final int SIN = 0, COS = 1, SINCOS = 2, TAN = 3;
+    private static final int ONE_SE = 0x3FFF;
 
     private FpuTranscendental() { }
 
-    /** 80-bit value to double (round to nearest; huge/tiny values saturate or flush). */
+    /** 80-bit value to double, rounded to nearest, without touching the status. */
     static double toDouble(FpuState f, int se, long m) {
         int control = f.control, exc = f.exc;
         boolean up = f.up;
@@ -39,13 +42,6 @@ final class FpuTranscendental {
         f.exc = exc;
         f.up = up;
         return Double.longBitsToDouble(f.rM);
-    }
-
-    /** Widens a double into f.rSe/f.rM exactly; flags PE when the function result was rounded. */
-    static void fromDouble(FpuState f, double d) {
-        int saved = f.exc;
-        Float80.fromFloat64(f, Double.doubleToRawLongBits(d));
-        f.exc = saved; // widening is exact: no DE/IE from the conversion itself
     }
 
     static void fsin(Cpu cpu, Insn i) {
@@ -68,21 +64,16 @@ final class FpuTranscendental {
         FpuState f = FpuControl.begin(cpu);
         boolean pushes = fn == SINCOS || fn == TAN;
         f.status &= ~FpuState.C2;
-        if (f.isEmpty(0)) {
-            if (FpuControl.stackUnderflow(f)) {
+        if (f.isEmpty(0) || (pushes && !f.isEmpty(7))) {
+            boolean ok = f.isEmpty(0) ? FpuControl.stackUnderflow(f) : FpuControl.stackOverflow(f);
+            if (ok) {
                 f.set(0, f.rSe, f.rM);
-                if (pushes) FpuControl.pushResult(f);
-            }
-        } else if (pushes && !f.isEmpty(7)) {
-            if (FpuControl.stackOverflow(f)) {
-                f.set(0, f.rSe, f.rM);
-                f.push(f.rSe, f.rM);
+                if (pushes) f.push(f.rSe, f.rM);
             }
         } else {
             trigValue(f, fn, f.seOf(0), f.mantOf(0));
         }
         FpuControl.commit(f);
-        f.status &= ~FpuState.C1;
         FpuControl.retire(cpu, i);
     }
 
@@ -98,58 +89,78 @@ final class FpuTranscendental {
             return;
         }
         if (c == Float80.DENORMAL && !FpuArith.denormal(f)) return;
-        if (c != Float80.ZERO && Float80.unpackExp(se, m) >= 63) { // out of range: C2=1, unchanged
+        if (c == Float80.ZERO) { // sin, tan: the signed zero; cos: 1
+            if (fn == COS) f.set(0, ONE_SE, Float80.INT_BIT);
+            if (fn == SINCOS) f.push(ONE_SE, Float80.INT_BIT);
+            if (fn == TAN) f.push(ONE_SE, Float80.INT_BIT);
+            return;
+        }
+        int e = Float80.unpackExp(se, m);
+        if (e >= 63) { // SDM: out of range, C2=1 and the operand unchanged
             f.status |= FpuState.C2;
             return;
         }
-        double x = toDouble(f, se, m);
-        double s = StrictMath.sin(x), co = StrictMath.cos(x);
+        long sig = Float80.unpackSig(m);
+        BigDecimal x = ExtendedMath.exact(sig, e - 63);
+        if (Float80.neg(se)) x = x.negate();
+        boolean tiny = e < -40; // sin x ~ x - x^3/6, tan x ~ x + x^3/3, cos x ~ 1 - x^2/2
+        BigDecimal[] sc = tiny ? null : ExtendedMath.sinCos(x);
         switch (fn) {
-            case SIN -> setResult(f, 0, s, c);
-            case COS -> setResult(f, 0, co, c == Float80.ZERO ? Float80.NORMAL : c);
+            case SIN -> {
+                roundSin(f, x, sc, tiny);
+                f.set(0, f.rSe, f.rM);
+            }
+            case COS -> {
+                roundCos(f, sc, tiny);
+                f.set(0, f.rSe, f.rM);
+            }
             case TAN -> {
-                setResult(f, 0, StrictMath.tan(x), c);
-                f.push(0x3FFF, Float80.INT_BIT);
+                if (tiny) { // tan x is just above |x|; the host x87 rounds as if just below
+                    ExtendedMath.round(f, x, 0, true, -1);
+                } else {
+                    ExtendedMath.round(f, sc[0].divide(sc[1], ExtendedMath.MC), 0, false, 0);
+                }
+                f.set(0, f.rSe, f.rM);
+                f.push(ONE_SE, Float80.INT_BIT);
             }
             default -> {
-                setResult(f, 0, s, c);
-                fromDouble(f, co);
+                roundSin(f, x, sc, tiny);
+                f.set(0, f.rSe, f.rM);
+                boolean sinUp = f.up; // C1 reports the sine's rounding (as the host x87 does)
+                roundCos(f, sc, tiny);
                 f.push(f.rSe, f.rM);
+                f.up = sinUp;
             }
         }
     }
 
-    /** Writes a function result to ST(i); a zero operand gives its own signed zero exactly. */
-    private static void setResult(FpuState f, int i, double d, int operandClass) {
-        if (operandClass == Float80.ZERO && d == 0) {
-            f.set(i, f.seOf(0), 0);
-            return;
+    private static void roundSin(FpuState f, BigDecimal x, BigDecimal[] sc, boolean tiny) {
+        if (tiny) {
+            ExtendedMath.round(f, x, 0, true, -1);
+        } else {
+            ExtendedMath.round(f, sc[0], 0, false, 0);
         }
-        fromDouble(f, d);
-        if (d != 0 && !Double.isInfinite(d)) f.exc |= FpuState.PE;
-        f.set(i, f.rSe, f.rM);
     }
 
-    /** F2XM1 (D9 F0): 2^x - 1 for -1 <= x <= 1 (outside, the result is undefined on the P6). */
+    private static void roundCos(FpuState f, BigDecimal[] sc, boolean tiny) {
+        if (tiny) {
+            ExtendedMath.round(f, BigDecimal.ONE, 0, true, -1);
+        } else {
+            ExtendedMath.round(f, sc[1], 0, false, 0);
+        }
+    }
+
+    /** F2XM1 (D9 F0): 2^x - 1, defined for -1 <= x <= 1. */
     static void f2xm1(Cpu cpu, Insn i) {
         FpuState f = FpuControl.begin(cpu);
+        boolean ok;
         if (f.isEmpty(0)) {
-            if (FpuControl.stackUnderflow(f)) f.set(0, f.rSe, f.rM);
+            ok = FpuControl.stackUnderflow(f);
         } else {
-            int se = f.seOf(0);
-            long m = f.mantOf(0);
-            int c = Float80.classify(se, m);
-            if (c == Float80.UNSUPPORTED || Float80.isNaN(c)) {
-                boolean ok = Float80.isNaN(c) ? FpuArith.propagateNaN(f, se, m, c, se, m, c) : FpuArith.invalid(f);
-                if (ok) f.set(0, f.rSe, f.rM);
-            } else if (c == Float80.INF) {
-                if (Float80.neg(se)) f.set(0, 0xBFFF, Float80.INT_BIT); // 2^-inf - 1 = -1
-            } else if (c != Float80.ZERO && (c != Float80.DENORMAL || FpuArith.denormal(f))) {
-                setResult(f, 0, StrictMath.expm1(toDouble(f, se, m) * 0.6931471805599453), c);
-            }
+            ok = FpuTranscendentalValues.exp2m1(f, f.seOf(0), f.mantOf(0));
         }
+        if (ok) f.set(0, f.rSe, f.rM);
         FpuControl.commit(f);
-        f.status &= ~FpuState.C1;
         FpuControl.retire(cpu, i);
     }
 
@@ -188,7 +199,6 @@ final class FpuTranscendental {
     private static void finishBinary(Cpu cpu, Insn i, FpuState f, boolean ok) {
         if (ok) f.set(1, f.rSe, f.rM);
         FpuControl.commit(f);
-        f.status &= ~FpuState.C1;
         if (ok) f.pop();
         FpuControl.retire(cpu, i);
     }

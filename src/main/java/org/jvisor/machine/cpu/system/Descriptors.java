@@ -17,8 +17,13 @@ public final class Descriptors {
      * limit or names the LDT while LDTR is null. Accesses are supervisor accesses.
      */
     public static long read(Cpu cpu, int selector) {
+        return read(cpu, selector, Vectors.GP);
+    }
+
+    /** As {@link #read(Cpu, int)} with the vector the caller's context raises (#TS in a task switch). */
+    public static long read(Cpu cpu, int selector, int vector) {
         long addr = address(cpu, selector);
-        if (addr < 0) throw cpu.fault(Vectors.GP, selector & 0xFFFC);
+        if (addr < 0) throw cpu.fault(vector, selector & 0xFFFC);
         int lo = cpu.readLinear32((int) addr, 0);
         int hi = cpu.readLinear32((int) addr + 4, 0);
         return (lo & 0xFFFFFFFFL) | ((long) hi << 32);

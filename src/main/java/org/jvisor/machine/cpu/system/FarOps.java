@@ -127,7 +127,7 @@ public final class FarOps {
     /** Null selector #GP(0); beyond the table limit #GP(selector). */
     static long targetDescriptor(Cpu cpu, int selector) {
         if ((selector & ~3) == 0) throw cpu.fault(Vectors.GP, 0);
-        return Segments.fetch(cpu, selector, Vectors.GP);
+        return Descriptors.read(cpu, selector, Vectors.GP);
     }
 
     /**

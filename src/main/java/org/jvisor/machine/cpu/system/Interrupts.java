@@ -45,6 +45,8 @@ public final class Interrupts {
                 int second = f.vector;
                 boolean secondHasErr = f.hasErrorCode;
                 int secondErr = secondHasErr && second != Vectors.PF ? f.errorCode | EXT : f.errorCode;
+                // A hypervisor intercepting exceptions sees the nested fault itself (run loop → exit).
+                if (cpu.interceptExceptions) throw cpu.fault(second, secondErr);
                 if (k == Cpu.EVENT_FAULT && isDoubleFault(v, second)) {
                     v = Vectors.DF;
                     err = 0;
@@ -121,7 +123,7 @@ public final class Interrupts {
         }
         int sel = Descriptors.gateSelector(gate);
         if ((sel & ~3) == 0) throw cpu.fault(Vectors.GP, 0);
-        long cs = Segments.fetch(cpu, sel, Vectors.GP);
+        long cs = Descriptors.read(cpu, sel, Vectors.GP);
         if (!Descriptors.isCode(cs) || Descriptors.dpl(cs) > cpu.cpl) throw cpu.fault(Vectors.GP, sel & 0xFFFC);
         if (!Descriptors.present(cs)) throw cpu.fault(Vectors.NP, sel & 0xFFFC);
         int dpl = Descriptors.dpl(cs);

@@ -69,7 +69,7 @@ final class Iret {
         int link = cpu.readLinear16(cpu.segBase[Seg.TR] + Tss.LINK, 0);
         int err = link & 0xFFFC;
         if ((link & 4) != 0) throw cpu.fault(Vectors.TS, err);
-        long d = Segments.fetch(cpu, link, Vectors.TS);
+        long d = Descriptors.read(cpu, link, Vectors.TS);
         if (!Tss.isBusy(d)) throw cpu.fault(Vectors.TS, err);
         if (!Descriptors.present(d)) throw cpu.fault(Vectors.NP, err);
         if (TaskSwitch.run(cpu, link, d, TaskSwitch.IRET, cpu.nextEip)) TaskSwitch.debugTrap(cpu);

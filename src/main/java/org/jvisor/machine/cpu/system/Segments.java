@@ -84,24 +84,12 @@ public final class Segments {
     }
 
     /**
-     * Reads the descriptor for a selector, raising {@code vector}(selector) when it lies
-     * beyond its table's limit (or names a null LDT).
-     */
-    public static long fetch(Cpu cpu, int selector, int vector) {
-        long addr = Descriptors.address(cpu, selector);
-        if (addr < 0) throw cpu.fault(vector, selector & 0xFFFC);
-        int lo = cpu.readLinear32((int) addr, 0);
-        int hi = cpu.readLinear32((int) addr + 4, 0);
-        return (lo & 0xFFFFFFFFL) | ((long) hi << 32);
-    }
-
-    /**
      * Checks a non-null selector for DS/ES/FS/GS at privilege {@code cpl} (SDM Vol. 2 MOV):
      * data or readable code, DPL >= max(CPL, RPL) unless conforming code, else
      * {@code vector}(selector); not present #NP(selector).
      */
     public static long checkData(Cpu cpu, int selector, int cpl, int vector) {
-        long d = fetch(cpu, selector, vector);
+        long d = Descriptors.read(cpu, selector, vector);
         int err = selector & 0xFFFC;
         if (!Descriptors.readable(d)) throw cpu.fault(vector, err);
         int dpl = Descriptors.dpl(d);
@@ -117,7 +105,7 @@ public final class Segments {
      */
     public static long checkStack(Cpu cpu, int selector, int cpl, int vector) {
         if ((selector & ~3) == 0) throw cpu.fault(vector, 0);
-        long d = fetch(cpu, selector, vector);
+        long d = Descriptors.read(cpu, selector, vector);
         int err = selector & 0xFFFC;
         if ((selector & 3) != cpl || !Descriptors.writableData(d) || Descriptors.dpl(d) != cpl) {
             throw cpu.fault(vector, err);

@@ -30,7 +30,7 @@ final class TaskSwitch {
     static long checkTarget(Cpu cpu, int selector) {
         int err = selector & 0xFFFC;
         if ((selector & 4) != 0) throw cpu.fault(Vectors.GP, err);
-        long d = Segments.fetch(cpu, selector, Vectors.GP);
+        long d = Descriptors.read(cpu, selector, Vectors.GP);
         if (!Tss.isAvailable(d)) throw cpu.fault(Vectors.GP, err);
         if (!Descriptors.present(d)) throw cpu.fault(Vectors.NP, err);
         return d;
@@ -157,7 +157,7 @@ final class TaskSwitch {
         if ((sel & ~3) == 0) return;
         int err = sel & 0xFFFC;
         if ((sel & 4) != 0) throw cpu.fault(Vectors.TS, err);
-        long d = Segments.fetch(cpu, sel, Vectors.TS);
+        long d = Descriptors.read(cpu, sel, Vectors.TS);
         if (Descriptors.codeOrData(d) || Descriptors.type(d) != 2 || !Descriptors.present(d)) {
             throw cpu.fault(Vectors.TS, err);
         }
@@ -168,7 +168,7 @@ final class TaskSwitch {
     private static void loadCode(Cpu cpu, int sel) {
         int err = sel & 0xFFFC;
         if (err == 0) throw cpu.fault(Vectors.TS, 0);
-        long d = Segments.fetch(cpu, sel, Vectors.TS);
+        long d = Descriptors.read(cpu, sel, Vectors.TS);
         int dpl = Descriptors.dpl(d), rpl = sel & 3;
         if (!Descriptors.isCode(d)) throw cpu.fault(Vectors.TS, err);
         if (Descriptors.conforming(d) ? dpl > rpl : dpl != rpl) throw cpu.fault(Vectors.TS, err);

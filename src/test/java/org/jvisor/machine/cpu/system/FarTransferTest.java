@@ -207,4 +207,17 @@ class FarTransferTest {
         assertEquals(5, rig.mem.read16(0x6FFC));
         assertEquals(0x1000, rig.mem.read16(0x6FFE));
     }
+
+    @Test
+    void callGateAtTheSameLevelPushesWithTheGateSize() {
+        rig.gdtGate(GATE, Rig.CODE3, TARGET, 0xC, 3, 3); // parameters are ignored without a stack switch
+        rig.setRing(3);
+        rig.code(Rig.CODE, 0x66, 0x9A, 0, 0, GATE | 3, 0); // a 16-bit CALL through a 32-bit gate
+        assertEquals(Rig.fault(Vectors.GP, 0), rig.run()); // HLT at ring 3
+        assertEquals(TARGET, cpu.eip);
+        assertEquals(Rig.STACK3 - 8, cpu.r[Reg.ESP]);
+        assertEquals(Rig.CODE + 6, rig.stack(0));
+        assertEquals(Rig.CODE3, rig.stack(4));
+        assertEquals(3, cpu.cpl);
+    }
 }

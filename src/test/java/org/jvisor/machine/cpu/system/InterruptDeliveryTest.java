@@ -259,4 +259,27 @@ class InterruptDeliveryTest {
         assertEquals(Vectors.GP, f.vector);
         assertEquals(0, f.errorCode);
     }
+
+    @Test
+    void expandDownInnerStackWithoutRoomIsSsWithSelectorAndExt() {
+        rig.segment(0x50, 0, 0x8FF0, 0x96, 0x4); // expand-down, big: valid offsets 0x8FF1..0xFFFFFFFF
+        rig.mem.write32(Rig.TSS + 8, 0x50);
+        gate(0x40, 0xE, 0);
+        rig.setRing(3);
+        cpu.interceptExceptions = true; // the nested fault leaves as an exit, EXT bit included
+        cpu.pic = once(0x40);
+        rig.flags(Flags.IF);
+        rig.code(Rig.CODE, 0x90);
+        // ESP0 = 0x9000: the 20-byte frame would reach 0x8FEC, below the expand-down limit.
+        assertEquals(Rig.fault(Vectors.SS, 0x50 | 1), rig.run());
+        assertEquals(Rig.CODE, cpu.eip);
+        assertEquals(3, cpu.cpl);
+        assertEquals(Rig.STACK3, cpu.r[Reg.ESP]);
+        // With room for the frame the same stack works.
+        rig.segment(0x50, 0, 0x8FE0, 0x96, 0x4);
+        cpu.interceptExceptions = false;
+        cpu.pic = once(0x40);
+        assertInHandler(0x40);
+        assertEquals(Rig.STACK0 - 20, cpu.r[Reg.ESP]);
+    }
 }

@@ -196,4 +196,34 @@ class SegmentLoadTest {
         assertEquals(0x1234, cpu.r[Reg.EBX] & 0xFFFF);
         assertEquals(9, cpu.eip);
     }
+
+    @Test
+    void ldtSelectorLoadsFromTheLdtAndSetsItsAccessedBit() {
+        int ldt = 0x6000;
+        rig.segment(0x50, ldt, 0x17, 0x82, 0); // LDT with three entries
+        cpu.setSegment(Seg.LDTR, 0x50, ldt, 0x17, 0x82);
+        rig.mem.write32(ldt + 8, 0x0000FFFF);
+        rig.mem.write32(ldt + 12, 0x00409200 | 0x07); // base 0x070000, limit 0xFFFF, DPL 0 data
+        assertInstanceOf(Exit.Halted.class, load(Seg.GS, 0x0C));
+        assertEquals(0x0C, cpu.segSel[Seg.GS]);
+        assertEquals(0x70000, cpu.segBase[Seg.GS]);
+        assertEquals(0x93, rig.mem.read8(ldt + 8 + 5));
+        cpu.eip = Rig.CODE;
+        cpu.halted = false;
+        assertFaultAtMov(load(Seg.GS, 0x1C), Vectors.GP, 0x1C); // index 3 beyond the LDT limit
+    }
+
+    @Test
+    void v86ModeLoadsUseParagraphsAndShadowSs() {
+        cpu.setEflags(org.jvisor.machine.cpu.Flags.VM | 2);
+        cpu.cpl = 3;
+        for (int s = 0; s < 6; s++) Segments.loadReal(cpu, s, 0x1000);
+        cpu.eip = 0;
+        rig.code(0x10000, 0xB8, 0x34, 0x12, 0x8E, 0xD0, 0x90); // mov ax,0x1234 ; mov ss,ax ; nop
+        cpu.run(2);
+        assertEquals(0x12340, cpu.segBase[Seg.SS]);
+        assertEquals(0xFFFF, cpu.segLimit[Seg.SS]);
+        assertEquals(0xF3, cpu.segAr[Seg.SS]);
+        assertTrue(cpu.interruptShadow);
+    }
 }

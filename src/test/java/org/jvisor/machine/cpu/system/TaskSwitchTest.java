@@ -158,4 +158,36 @@ class TaskSwitchTest {
         assertEquals(0x83, typeByte(0x50));
         assertEquals(0, cpu.segSel[Seg.FS]);
     }
+
+    @Test
+    void taskGateInGdtForJumpAndChecks() {
+        rig.gdtGate(0x58, Rig.TSS2_SEL, 0, 0x5, 0, 0);
+        rig.code(Rig.CODE, far(0xEA, 0x58));
+        assertInstanceOf(Exit.Halted.class, rig.run());
+        assertEquals(Rig.TSS2_SEL, cpu.segSel[Seg.TR]);
+        assertEquals(TARGET + 1, cpu.eip);
+    }
+
+    @Test
+    void taskGateDplAndBusyTargetChecks() {
+        cpu.interceptExceptions = true;
+        rig.gdtGate(0x58, Rig.TSS2_SEL, 0, 0x5, 0, 0);
+        rig.setRing(3);
+        rig.code(Rig.CODE, far(0xEA, 0x58 | 3));
+        assertEquals(Rig.fault(Vectors.GP, 0x58), rig.run(), "gate DPL 0 < CPL 3");
+        rig.setRing(0);
+        rig.gdtGate(0x58, Rig.TSS_SEL, 0, 0x5, 0, 0);
+        rig.code(Rig.CODE, far(0xEA, 0x58));
+        assertEquals(Rig.fault(Vectors.GP, Rig.TSS_SEL), rig.run(), "the current task is busy");
+    }
+
+    @Test
+    void iretWithNtNeedsABusyTaskInTheBackLink() {
+        cpu.interceptExceptions = true;
+        rig.mem.write16(Rig.TSS, Rig.TSS2_SEL); // back link to an available TSS
+        rig.flags(Flags.NT);
+        rig.code(Rig.CODE, 0xCF);
+        assertEquals(Rig.fault(Vectors.TS, Rig.TSS2_SEL), rig.run());
+        assertEquals(Rig.TSS_SEL, cpu.segSel[Seg.TR]);
+    }
 }
