@@ -17,8 +17,16 @@ static void wrmsr_unknown(void) { __asm__ volatile("xor %%eax, %%eax; xor %%edx,
 static void cr4_reserved(void) { __asm__ volatile("mov %%cr4, %%eax; or $0x80000000, %%eax; mov %%eax, %%cr4" : : : "eax"); }
 static void misaligned(void) { __asm__ volatile("pushf; orl $0x40000, (%%esp); popf; mov %%esp, %%eax; mov 1(%%eax), %%eax" : : : "eax", "cc"); }
 
+static void dr_gd(void) { __asm__ volatile("mov %%dr7, %%eax; or $0x2000, %%eax; mov %%eax, %%dr7;" LABEL(gd_at) "mov %%dr0, %%eax" : : : "eax"); }
+
 static void test_instructions(void)
 {
+    CHECK_EQ(rt_try(dr_gd), 1, "#DB on MOV DR with DR7.GD (SDM 17.2.4)");
+    CHECK_EQ(last_fault.eip, ADDR(gd_at), "general detect is a fault");
+    u32 dr6, dr7;
+    __asm__ volatile("mov %%dr6, %0; mov %%dr7, %1" : "=r"(dr6), "=r"(dr7));
+    CHECK(dr6 & 0x2000, "DR6.BD after general detect (SDM 17.2.3)");
+    CHECK_EQ(dr7 & 0x2000, 0, "general detect clears DR7.GD (SDM 17.2.4)");
     CHECK_EQ(rt_try(int1), 1, "INT1 raises #DB (SDM Vol. 2 INT n/INTO/INT3/INT1)");
     CHECK_EQ(last_fault.eip, ADDR(int1_after), "INT1 is a trap");
     CHECK_EQ(rt_try(wrmsr_unknown), 13, "WRMSR to an unimplemented MSR: #GP(0) (SDM Vol. 2 WRMSR)");
