@@ -55,6 +55,9 @@ static void mf_fdiv(void)
 
 static void ts_iret(void) { __asm__ volatile("pushf; orl $0x4000, (%%esp); popf;" LABEL(ts_at) "iret" : : : "cc"); }
 
+static void dr4_de(void) { __asm__ volatile(LABEL(dr4_at) "mov %%dr4, %%eax" : : : "eax"); }
+static void dr_user(void) { __asm__ volatile("mov %%dr7, %%eax" : : : "eax"); }
+
 static void check_fault(int got, int vector, u32 eip, const char *name)
 {
     CHECK_EQ(got, vector, name);
@@ -80,6 +83,18 @@ static void test_traps_and_faults(void)
     check_fault(rt_try(ud_ud2), 6, ADDR(ud_at), "#UD UD2");
     check_fault(rt_try(ud_lock), 6, ADDR(ud2_at), "#UD LOCK NOP");
     check_fault(rt_try(ud_lock_reg), 6, ADDR(ud3_at), "#UD LOCK with a register destination");
+}
+
+/* Debug-register access checks (SDM 17.2.2 DR4/DR5, Vol. 2 MOV DR); general detect is in
+   modelonly because qemu does not report it as the SDM says. */
+static void test_debug_registers(void)
+{
+    write_cr4(read_cr4() | 8);                 /* CR4.DE: DR4/DR5 are reserved */
+    check_fault(rt_try(dr4_de), 6, ADDR(dr4_at), "MOV from DR4 with CR4.DE: #UD");
+    write_cr4(read_cr4() & ~8);
+    CHECK_EQ(rt_try(dr4_de), -1, "MOV from DR4 without CR4.DE aliases DR6");
+    CHECK_EQ(rt_run_at(3, dr_user), 13, "MOV from DR7 at CPL 3: #GP");
+    CHECK_EQ(last_fault.err, 0, "#GP(0) for MOV DR");
 }
 
 static void test_fpu(void)
@@ -174,6 +189,7 @@ void kmain(void)
     set_gdt(XO_INDEX, seg_desc(0, 0xFFFFF, 0x98, 0xC));
     test_traps_and_faults();
     test_fpu();
+    test_debug_registers();
     test_segment_faults();
     test_page_faults();
     test_double_fault();

@@ -3,7 +3,7 @@
    design. Each check names the SDM section that decides it. */
 #include "rt.h"
 
-enum { I_SMALL = GDT_FREE, I_DOWN, I_RO, I_XO, I_SMALLSS, I_CONF, I_GATE_CONF };
+enum { I_SMALL = GDT_FREE, I_DOWN, I_RO, I_XO, I_SMALLSS, I_CONF, I_GATE_CONF, I_NPDATA3 };
 #define SEL(i) ((i) << 3)
 
 volatile u32 g_cs;
@@ -17,8 +17,16 @@ static void wrmsr_unknown(void) { __asm__ volatile("xor %%eax, %%eax; xor %%edx,
 static void cr4_reserved(void) { __asm__ volatile("mov %%cr4, %%eax; or $0x80000000, %%eax; mov %%eax, %%cr4" : : : "eax"); }
 static void misaligned(void) { __asm__ volatile("pushf; orl $0x40000, (%%esp); popf; mov %%esp, %%eax; mov 1(%%eax), %%eax" : : : "eax", "cc"); }
 
+static void dr_gd(void) { __asm__ volatile("mov %%dr7, %%eax; or $0x2000, %%eax; mov %%eax, %%dr7;" LABEL(gd_at) "mov %%dr0, %%eax" : : : "eax"); }
+
 static void test_instructions(void)
 {
+    CHECK_EQ(rt_try(dr_gd), 1, "#DB on MOV DR with DR7.GD (SDM 17.2.4)");
+    CHECK_EQ(last_fault.eip, ADDR(gd_at), "general detect is a fault");
+    u32 dr6, dr7;
+    __asm__ volatile("mov %%dr6, %0; mov %%dr7, %1" : "=r"(dr6), "=r"(dr7));
+    CHECK(dr6 & 0x2000, "DR6.BD after general detect (SDM 17.2.3)");
+    CHECK_EQ(dr7 & 0x2000, 0, "general detect clears DR7.GD (SDM 17.2.4)");
     CHECK_EQ(rt_try(int1), 1, "INT1 raises #DB (SDM Vol. 2 INT n/INTO/INT3/INT1)");
     CHECK_EQ(last_fault.eip, ADDR(int1_after), "INT1 is a trap");
     CHECK_EQ(rt_try(wrmsr_unknown), 13, "WRMSR to an unimplemented MSR: #GP(0) (SDM Vol. 2 WRMSR)");
@@ -72,6 +80,14 @@ __asm__(".globl conf_target\nconf_target: mov %cs, %eax; mov %eax, g_cs; lret\n"
 extern char conf_target[];
 static void call_conf(void) { __asm__ volatile("lcall %0, $0" : : "i"(SEL(I_GATE_CONF) | 3) : "eax", "memory"); }
 
+/* --- an outward RETF to a not-present SS is #SS, not #NP (SDM Vol. 2 RET) ----------------- */
+static u8 user_stack[256] __attribute__((aligned(16)));
+static void retf_np_ss(void)
+{
+    __asm__ volatile("push %1; push %0; push %2; push $1f; lret; 1:"
+                     : : "r"((u32)user_stack + sizeof user_stack), "i"(SEL(I_NPDATA3) | 3), "i"(SEL_CODE3) : "memory");
+}
+
 /* --- a global page survives a CR3 reload (SDM 4.10.4.1); qemu flushes it -------------------- */
 static void test_global(void)
 {
@@ -105,11 +121,14 @@ void kmain(void)
     set_gdt(I_SMALLSS, seg_desc(0x80000, 0x1FF, 0xF2, 0x4));
     set_gdt(I_CONF, seg_desc(0, 0xFFFFF, 0x9E, 0xC));
     set_gdt(I_GATE_CONF, gate_desc(SEL(I_CONF), (u32)conf_target, 0xEC, 0));
+    set_gdt(I_NPDATA3, seg_desc(0, 0xFFFFF, 0x72, 0xC));
     test_instructions();
     test_limits();
     g_cs = 0;
     CHECK_EQ(rt_run_at(3, call_conf), -1, "call gate into conforming code");
     CHECK_EQ(g_cs, SEL(I_CONF) | 3, "conforming code reached through a gate keeps CPL 3");
+    CHECK_EQ(rt_try(retf_np_ss), 12, "outward RETF to a not-present SS: #SS (SDM Vol. 2 RET)");
+    CHECK_EQ(last_fault.err, SEL(I_NPDATA3), "#SS error code is the SS selector");
     test_global();
     /* Last: qemu 7.2 hangs on this write instead of raising #GP. */
     CHECK_EQ(rt_try(cr4_reserved), 13, "setting a reserved CR4 bit: #GP(0) (SDM Vol. 2 MOV CR)");

@@ -153,6 +153,11 @@ static void retf_outward(void)
                      "mov %%cs, %%eax; mov %%eax, %%ss:g_cs; int $0x80"
                      : : "r"((u32)user_stack + sizeof user_stack - 64), "i"(SEL_DATA3), "i"(SEL_CODE3) : "eax", "memory");
 }
+static void iret_bad_ss(void)
+{   /* Outward IRET whose SS has RPL 0 while the return CS has RPL 3: #GP(SS) (SDM Vol. 2 IRET). */
+    __asm__ volatile("push %1; push %0; pushf; push %2; push $1f; iret; 1:"
+                     : : "r"((u32)user_stack + sizeof user_stack), "i"(SEL_DATA0), "i"(SEL_CODE3) : "memory");
+}
 static void iret_inward(void)
 {
     __asm__ volatile("pushf; push %0; push $1f; iret; 1:" : : "i"(SEL_CODE1));
@@ -174,6 +179,9 @@ static void test_outward_returns(void)
     CHECK_EQ(g_cs, SEL_CODE3, "RETF outward loads CS");
     CHECK_EQ(esp_b, (u32)user_stack + sizeof user_stack - 64, "RETF outward loads ESP");
     CHECK_EQ(ds_after, 0, "RETF outward nulls DS");
+    CHECK_EQ(rt_try(iret_bad_ss), 13, "outward IRET with SS.RPL != CS.RPL: #GP");
+    CHECK_EQ(last_fault.err, SEL_DATA0, "#GP error code is the SS selector");
+    /* Outward RETF to a not-present SS (#SS, SDM Vol. 2 RET) is in modelonly: qemu raises #NP. */
     CHECK_EQ(rt_run_at(3, iret_inward), 13, "IRET from ring 3 to ring 1: #GP");
     CHECK_EQ(last_fault.err, SEL_CODE1 & ~3, "#GP error code is the return CS");
 }

@@ -6,7 +6,7 @@
 
 enum {
     I_NP = GDT_FREE, I_RO, I_XO, I_RX, I_CONF, I_DATA_BASE, I_SMALL, I_DOWN, I_GRAN, I_LDT, I_NPCODE,
-    I_SMALLCODE, I_DATA3_ONLY, I_BUSY_TSS,
+    I_SMALLCODE, I_DATA3_ONLY, I_BUSY_TSS, I_STACK16,
 };
 #define SEL(i) ((i) << 3)
 #define LDT_SEL(i) ((i) << 3 | 4)
@@ -111,6 +111,24 @@ static void test_bases_and_limits(void)
     CHECK_EQ(ar & 0x00F0FF00, 0x00409700, "LAR expand-down writable, B=1");
 }
 
+/* A 16-bit stack segment (B=0): PUSH and POP use SP and keep ESP's upper half (SDM 6.2.3). */
+static volatile u32 esp_after, pushed;
+static void push_on_16bit_stack(void)
+{
+    __asm__ volatile("mov %%ss, %%dx; mov %%esp, %%ecx; mov %2, %%ss; mov $0xABCD0010, %%esp;"
+                     "pushl $0x600D; mov %%esp, %0; popl %%eax; mov %%eax, %1; mov %%dx, %%ss; mov %%ecx, %%esp"
+                     : "=m"(esp_after), "=m"(pushed) : "r"(SEL(I_STACK16)) : "eax", "ecx", "edx", "memory");
+}
+
+static void test_stack16(void)
+{
+    *(volatile u32 *)0x20000C = 0;
+    CHECK_EQ(rt_try(push_on_16bit_stack), -1, "PUSH on a 16-bit stack segment");
+    CHECK_EQ(esp_after, 0xABCD000C, "16-bit stack: SP moves, ESP bits 16-31 stay");
+    CHECK_EQ(*(volatile u32 *)0x20000C, 0x600D, "16-bit stack: the push lands at SS.base + SP");
+    CHECK_EQ(pushed, 0x600D, "POP from the 16-bit stack");
+}
+
 static void test_far_transfers(void)
 {
     far_ptr.sel = SEL(I_SMALLCODE);
@@ -137,6 +155,7 @@ void kmain(void)
     set_gdt(I_GRAN, seg_desc(0, 0x1, 0x92, 0xC));
     set_gdt(I_NPCODE, seg_desc(0, 0xFFFFF, 0x1A, 0xC));
     set_gdt(I_SMALLCODE, seg_desc(0, 0xFFF, 0x9A, 0x4));
+    set_gdt(I_STACK16, seg_desc(0x200000, 0xFFFF, 0x92, 0));
     ldt[1] = seg_desc(0, 0xFFFFF, 0xF2, 0xC);
     ldt[2] = seg_desc(0, 0xFFFFF, 0x72, 0xC);
     set_gdt(I_LDT, seg_desc((u32)ldt, sizeof ldt - 1, 0x82, 0));
@@ -145,4 +164,5 @@ void kmain(void)
     test_ldt();
     test_bases_and_limits();
     test_far_transfers();
+    test_stack16();
 }

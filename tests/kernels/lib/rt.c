@@ -172,8 +172,9 @@ void isr_dispatch(struct frame *f)
     last_fault.eip = f->eip;
     last_fault.cs = f->cs;
     last_fault.eflags = f->eflags;
-    last_fault.esp = (f->cs & 3) ? f->esp : (u32)&f->esp;
-    last_fault.ss = (f->cs & 3) ? f->ss : SEL_DATA0;
+    int outer = (f->cs & 3) || (f->eflags & 0x20000);   /* from an outer ring or V86 */
+    last_fault.esp = outer ? f->esp : (u32)&f->esp;
+    last_fault.ss = outer ? f->ss : SEL_DATA0;
     last_fault.cr2 = read_cr2();
     if (guarded) { guarded = 0; rt_longjmp(&guard, 1); }
     printf("unexpected exception %d error %x at %x:%x\n", f->vector, f->err, f->cs, f->eip);

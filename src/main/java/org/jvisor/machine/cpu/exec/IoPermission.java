@@ -9,7 +9,7 @@ import org.jvisor.machine.cpu.Vectors;
  * and always in virtual-8086 mode, a port access is allowed only when the I/O permission
  * bitmap of the current 32-bit TSS has a 0 bit for every byte port it touches. Otherwise
  * #GP(0). IN/OUT/INS/OUTS are therefore IOPL-sensitive, not privileged: at CPL 3 with
- * IOPL 3, or with the bitmap's leave, they run.
+ * IOPL 3, or with the bitmap's permission, they run.
  */
 final class IoPermission {
     /** The bitmap base is the word at this TSS offset (SDM Vol. 3A 7.2.1, Figure 7-2). */

@@ -53,6 +53,14 @@ class StackFlagsTest {
     }
 
     @Test
+    void cplThreeMatchesHostObservation() {
+        // Outside oracle: POPFQ at CPL 3, IOPL 0 on the host (AMD EPYC, Linux) from flags 0x202 with
+        // IOPL=3 CF ZF DF NT RF VM VIF VIP set and IF clear in the image gave 0x4643.
+        int image = 0x3000 | 0x1 | 0x40 | 0x400 | 0x4000 | 0x10000 | 0x20000 | 0x80000 | 0x100000;
+        assertEquals(0x4643, popf(3, 0, 0x202, image, true));
+    }
+
+    @Test
     void cplThreeWithIoplThreeChangesIf() {
         int after = popf(3, 3, Flags.FIXED_ONE, Flags.IF, true);
         assertEquals(Flags.FIXED_ONE | Flags.IF | Flags.IOPL, after, "IF set, IOPL stays 3");

@@ -47,8 +47,7 @@ class StackOpsTest {
     void pushaFaultChangesNothing() {
         // Stack limit puts the lowest slot out of range: #SS(0), no slot written, ESP unchanged.
         FlowRig m = new FlowRig().code(0x60);
-        m.cpu.setSegment(Seg.SS, 0x10, 0, 0xFFFFFFFF, 0xC097); // expand-down, limit: offsets > 0x7FE8 valid
-        m.cpu.setSegment(Seg.SS, 0x10, 0, 0x7FE8, 0xC097);
+        m.cpu.setSegment(Seg.SS, 0x10, 0, 0x7FE8, 0xC097); // expand-down: offsets above 0x7FE8 valid
         setRegs(m);
         m.runToFault(Vectors.SS, 0, FlowRig.CODE);
         assertEquals(0x8000, m.cpu.r[Reg.ESP]);
