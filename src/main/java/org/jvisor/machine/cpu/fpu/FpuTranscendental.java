@@ -18,9 +18,12 @@ import org.jvisor.machine.cpu.decode.Insn;
  *     exactly (110-digit pi), so for arguments far from zero the results differ beyond the
  *     bits that 66-bit pi makes meaningful (the host x87 used by the differential tests
  *     differs from the P6 here too).</li>
- * <li>Outside the documented operand ranges (|x| > 1 for F2XM1, |x| >= 1 - sqrt(2)/2 for
- *     FYL2XP1) the P6 result is undefined; here it is the mathematical value (F2XM1 beyond
- *     |x| >= 64 falls back to {@link StrictMath} in double precision).</li>
+ * <li>Outside the documented operand ranges the P6 result is undefined; this model follows
+ *     the host x87 the differential tests run on: F2XM1 with |x| > 1 returns x, with x = 1
+ *     returns 1 - tiny rounded by RC, with x = -1 returns -0.5 (all with PE); FYL2XP1 with
+ *     x <= -1 returns x (PE); FYL2XP1 with x >= 1 - sqrt(2)/2 returns the true value,
+ *     where the host's differs in its last bits. Tiny FPTAN arguments round as if tan x
+ *     were just below |x| (host behaviour), and FSINCOS reports the sine's rounding in C1.</li>
  * <li>As on the P6: FPTAN pushes exactly 1.0; FSIN, FCOS, FSINCOS and FPTAN with
  *     |ST(0)| >= 2^63 set C2=1 and leave the operand unchanged.</li>
  * </ul>
@@ -31,18 +34,6 @@ final class FpuTranscendental {
     private static final int ONE_SE = 0x3FFF;
 
     private FpuTranscendental() { }
-
-    /** 80-bit value to double, rounded to nearest, without touching the status. */
-    static double toDouble(FpuState f, int se, long m) {
-        int control = f.control, exc = f.exc;
-        boolean up = f.up;
-        f.control = 0x037F;
-        Float80.toFloat(f, se, m, Float80.DBL);
-        f.control = control;
-        f.exc = exc;
-        f.up = up;
-        return Double.longBitsToDouble(f.rM);
-    }
 
     static void fsin(Cpu cpu, Insn i) {
         trig(cpu, i, SIN);

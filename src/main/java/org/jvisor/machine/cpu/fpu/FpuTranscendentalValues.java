@@ -31,14 +31,14 @@ final class FpuTranscendentalValues {
         if (c == Float80.DENORMAL && !FpuArith.denormal(f)) return false;
         int e = Float80.unpackExp(se, m);
         long sig = Float80.unpackSig(m);
-        if (e == 0 && sig == Float80.INT_BIT) { // exactly 1 or -1
-            f.rSe = neg ? 0xBFFE : 0x3FFF;
-            f.rM = Float80.INT_BIT;
-            return true;
-        }
-        if (e >= 6) {
-            double d = StrictMath.expm1(FpuTranscendental.toDouble(f, se, m) * 0.6931471805599453);
-            ExtendedMath.round(f, new BigDecimal(d), 0, false, 0);
+        if (e >= 0) { // |x| >= 1: the edge of the range and beyond, as the host x87 does
+            if (e == 0 && sig == Float80.INT_BIT && !neg) {
+                ExtendedMath.round(f, BigDecimal.ONE, 0, true, -1); // 1 - tiny
+            } else {
+                f.rSe = e == 0 && sig == Float80.INT_BIT ? 0xBFFE : se; // -1 gives -0.5; beyond: x
+                f.rM = e == 0 && sig == Float80.INT_BIT ? Float80.INT_BIT : m;
+                f.exc |= FpuState.PE;
+            }
         } else if (e < -100) { // x ln2 (1 + x ln2 / 2 + ...)
             BigDecimal v = ExtendedMath.exact(sig, 0).multiply(ExtendedMath.LN2, ExtendedMath.MC);
             ExtendedMath.round(f, signed(v, neg), e - 63, false, neg ? -1 : 1);

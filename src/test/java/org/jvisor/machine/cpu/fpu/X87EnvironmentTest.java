@@ -103,4 +103,28 @@ class X87EnvironmentTest {
         assertEquals(0x123, f.fop);
         assertEquals(0x9ABC, f.fdp);
     }
+
+    @Test
+    void realModeLayoutsCarryLinearPointers() {
+        org.jvisor.machine.memory.PhysicalMemory mem = new org.jvisor.machine.memory.PhysicalMemory(1 << 20);
+        // at 0x1000: fninit; fld1; fnstenv [0x200] (14 bytes); o32 fnstenv [0x220] (28 bytes); hlt
+        mem.load(0x1000, new byte[] {(byte) 0xDB, (byte) 0xE3, (byte) 0xD9, (byte) 0xE8,
+            (byte) 0xD9, 0x36, 0x00, 0x02, 0x66, (byte) 0xD9, 0x36, 0x20, 0x02, (byte) 0xF4});
+        org.jvisor.machine.cpu.Cpu cpu = new org.jvisor.machine.cpu.Cpu(mem, new org.jvisor.machine.memory.PortBus());
+        cpu.setSegment(Seg.CS, 0x0100, 0x1000, 0xFFFF, 0x9B);
+        cpu.setSegment(Seg.DS, 0x0200, 0x2000, 0xFFFF, 0x93);
+        cpu.eip = 0;
+        cpu.interceptExceptions = true;
+        assertInstanceOf(Exit.Halted.class, cpu.run(100));
+        int img = 0x2200;
+        assertEquals(0x037F, mem.read16(img));
+        assertEquals(7 << 11, mem.read16(img + 2));
+        assertEquals(0x3FFF, mem.read16(img + 4));
+        assertEquals(0x1002, mem.read16(img + 6));        // linear FIP bits 15-0 (CS * 16 + IP)
+        assertEquals(0x1E8, mem.read16(img + 8));         // FIP bits 19-16 = 0, opcode D9 E8
+        int img32 = 0x2220;
+        assertEquals(0xFFFF037F, mem.read32(img32));
+        assertEquals(0xFFFF1002, mem.read32(img32 + 12)); // FIP bits 15-0, reserved as 1s
+        assertEquals(0x1E8, mem.read32(img32 + 16));      // FIP bits 31-16 in 27-12 (zero), opcode
+    }
 }

@@ -111,4 +111,27 @@ class X87ExceptionTest {
         assertEquals(0, f.top());
         assertEquals(0xFFFF, f.storedTag());
     }
+
+    @Test
+    void unmaskedOverflowStoresTheResultScaledDown() {
+        // 2^16000 * 2^16000 with OE unmasked: 2^32000 * 2^-24576 = 2^7424 (SDM Vol. 1 4.9.1.4)
+        X87Machine m = new X87Machine();
+        m.put16(0, 0x037F & ~FpuState.OE);
+        m.put64(8, Float80.INT_BIT);
+        m.put16(16, 16000 + 16383);
+        m.op(0xDB, 0xE3).mem(0xD9, 5, 0).mem(0xDB, 5, 8).op(0xD9, 0xC0, 0xDE, 0xC9); // fld m80; fld st0; fmulp
+        assertInstanceOf(Exit.Halted.class, m.run());
+        FpuState f = m.fpu();
+        assertEquals(7424 + 16383, f.seOf(0));
+        assertEquals(Float80.INT_BIT, f.mantOf(0));
+        assertEquals(FpuState.OE | FpuState.ES, f.status & 0xFF);
+        // masked, the same product is infinity with OE and PE
+        X87Machine masked = new X87Machine();
+        masked.put64(8, Float80.INT_BIT);
+        masked.put16(16, 16000 + 16383);
+        masked.op(0xDB, 0xE3).mem(0xDB, 5, 8).op(0xD9, 0xC0, 0xDE, 0xC9);
+        assertInstanceOf(Exit.Halted.class, masked.run());
+        assertEquals(0x7FFF, masked.fpu().seOf(0));
+        assertEquals(FpuState.OE | FpuState.PE, masked.fpu().status & 0xFF);
+    }
 }
