@@ -171,9 +171,9 @@ static void place_code(uint8_t *code, const struct case_in *c) {
     end[0] = 0xFF; end[1] = 0x25; memset(end + 2, 0, 4);
     memcpy(end + 6, &exit_addr, 8);
 #else
-    /* jmp *abs32: the pointer sits just after the jump */
-    uint32_t slot = CODE_END + 6, target = (uint32_t) exit_addr;
-    end[0] = 0xFF; end[1] = 0x25; memcpy(end + 2, &slot, 4); memcpy(end + 6, &target, 4);
+    /* jmp *%cs:abs32, the pointer just after it (through CS: the instruction may have loaded DS) */
+    uint32_t slot = CODE_END + 7, target = (uint32_t) exit_addr;
+    end[0] = 0x2E; end[1] = 0xFF; end[2] = 0x25; memcpy(end + 3, &slot, 4); memcpy(end + 7, &target, 4);
 #endif
     code_entry = CODE_END - c->code_len;
 }

@@ -594,7 +594,7 @@ public final class Cpu {
         if (trap && !ssShadow) {
             dr[6] |= 0x4000; // BS: single-step trap (SDM 17.2.3)
             Exit e = deliver(Vectors.DB, 0, false, EVENT_TRAP);
-            if (e != null) throw new CpuShutdown("single-step trap intercepted");
+            if (e != null) pendingExit = e; // intercepted: the owner sees #DB with EIP past the instruction
         }
     }
 

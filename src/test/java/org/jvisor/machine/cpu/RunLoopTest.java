@@ -57,6 +57,21 @@ class RunLoopTest {
     }
 
     @Test
+    void singleStepTrapIsAnExitWhenIntercepting() {
+        byte[] code = {(byte) 0xB8, 5, 0, 0, 0, (byte) 0xBB, 9, 0, 0, 0, (byte) 0xF4};
+        Cpu cpu = flatCpu(code, 0x1000);
+        cpu.interceptExceptions = true;
+        cpu.setEflags(cpu.getEflags() | Flags.TF);
+        // SDM 17.3.1.4: with TF set, #DB (a trap) follows each instruction; EIP is past it.
+        assertEquals(new Exit.Exception(Vectors.DB, 0, false, false), cpu.run(100));
+        assertEquals(0x1005, cpu.eip);
+        assertEquals(5, cpu.r[Reg.EAX]);
+        assertEquals(0, cpu.r[Reg.EBX]);
+        assertEquals(new Exit.Exception(Vectors.DB, 0, false, false), cpu.run(100));
+        assertEquals(9, cpu.r[Reg.EBX]);
+    }
+
+    @Test
     void undefinedOpcodeInterceptedAsUd() {
         byte[] code = {(byte) 0x0F, (byte) 0xFF};
         Cpu cpu = flatCpu(code, 0x3000);

@@ -28,7 +28,9 @@ final class Comparison {
             return report(c, host, model, diffs);
         }
         int hostStart = Protocol.CODE_END - (c.oracle == Oracle.HOST ? c.hostBytes.length : c.bytes.length);
-        boolean hostFault = host.signal() != 0 && host.signal() != Protocol.SIGTRAP && host.eip() == hostStart;
+        // A fault reports the instruction's address; a trap (INTO) the address after it.
+        boolean hostFault = host.signal() != 0 && host.signal() != Protocol.SIGTRAP
+                && (host.eip() == hostStart || host.eip() == Protocol.CODE_END);
         if (model.exit() instanceof Exit.Exception ex) {
             if (!hostFault) {
                 diffs.add("model raised " + Vectors.name(ex.vector()) + (ex.software() ? " (software)" : "")

@@ -28,9 +28,14 @@ final class DiffRun {
     final Map<Entry, RowStats> rows = new LinkedHashMap<>();
     final Map<Entry, String> excluded = new LinkedHashMap<>();
     final List<String> mismatches = new ArrayList<>();
-    int totalMismatches, knownMismatches;
-    /** Rows listed in tests/harness/known-mismatches.txt: reported, not failed on. */
-    final java.util.Set<String> known = new java.util.HashSet<>();
+    int totalMismatches, knownMismatches, qemuFlakes;
+    private Path harnessDir;
+    /**
+     * Rows listed in tests/harness/known-mismatches.txt, each with the kinds of difference
+     * that are known (substrings every MISMATCH line of a case must contain one of; empty:
+     * any). Such cases are reported, not failed on.
+     */
+    final Map<String, List<String>> known = new java.util.HashMap<>();
     final List<Entry> uncovered = new ArrayList<>();
 
     DiffRun(long seed, int cases) {
@@ -50,8 +55,12 @@ final class DiffRun {
         Path f = root.resolve("tests/harness/known-mismatches.txt");
         if (!java.nio.file.Files.exists(f)) return;
         for (String line : java.nio.file.Files.readAllLines(f)) {
-            String row = line.replaceAll("#.*", "").trim();
-            if (!row.isEmpty()) known.add(row);
+            String spec = line.replaceAll("#.*", "").trim();
+            if (spec.isEmpty()) continue;
+            String[] parts = spec.split("\\|", 2);
+            List<String> kinds = new ArrayList<>();
+            if (parts.length > 1) for (String k : parts[1].split(";")) kinds.add(k.trim());
+            known.put(parts[0].trim(), kinds);
         }
     }
 
@@ -77,6 +86,7 @@ final class DiffRun {
             else s.qemu++;
         }
         Path dir = HarnessProcess.build(root);
+        harnessDir = dir;
         @SuppressWarnings("unchecked")
         List<Protocol.Result>[] qr = new List[1];
         Exception[] qerr = new Exception[1];
@@ -108,13 +118,18 @@ final class DiffRun {
         return null;
     }
 
-    private void check(ModelMachine model, List<DiffCase> cases, List<Protocol.Result> results) {
+    private void check(ModelMachine model, List<DiffCase> cases, List<Protocol.Result> results) throws Exception {
         for (int k = 0; k < cases.size(); k++) {
             DiffCase c = cases.get(k);
             String d = Comparison.compare(c, results.get(k), model.run(c));
+            if (d != null && c.oracle == Oracle.QEMU && qemuFlakes < 100 && agreesAlone(model, c)) {
+                qemuFlakes++;
+                if (mismatches.size() < 200) mismatches.add("(qemu-i386 gave this once but not in a fresh process: not counted)\n" + d);
+                continue;
+            }
             if (d == null) continue;
             RowStats s = rows.get(c.entry);
-            if (known.contains(rowKey(c.entry))) {
+            if (isKnown(c.entry, d)) {
                 knownMismatches++;
                 s.mismatches++;
                 continue;
@@ -123,6 +138,26 @@ final class DiffRun {
             if (s.mismatches++ == 0) s.firstMismatch = d;
             if (mismatches.size() < 200) mismatches.add(d);
         }
+    }
+
+    /**
+     * qemu-i386 very rarely runs a stale translation of the INT3-filled code region in a long
+     * batch; a case it disagrees on is run again alone in a fresh process before it counts.
+     */
+    private boolean agreesAlone(ModelMachine model, DiffCase c) throws Exception {
+        List<Protocol.Result> again = HarnessProcess.run(HarnessProcess.command(Oracle.QEMU, harnessDir), List.of(c));
+        return Comparison.compare(c, again.get(0), model.run(c)) == null;
+    }
+
+    private boolean isKnown(Entry e, String report) {
+        List<String> kinds = known.get(rowKey(e));
+        if (kinds == null) return false;
+        if (kinds.isEmpty()) return true;
+        for (String line : report.split("\n")) {
+            if (!line.startsWith("  MISMATCH ")) continue;
+            if (kinds.stream().noneMatch(line::contains)) return false;
+        }
+        return true;
     }
 
     String coverageReport() {
@@ -145,13 +180,13 @@ final class DiffRun {
             RowStats s = r.getValue();
             if (s.mismatches > 0) {
                 bad++;
-                b.append(String.format("  %s: %s: %d of %d cases%n", known.contains(rowKey(r.getKey()))
+                b.append(String.format("  %s: %s: %d of %d cases%n", known.containsKey(rowKey(r.getKey()))
                         ? "KNOWN MISMATCH (tests/harness/known-mismatches.txt)" : "MISMATCHING ROW", r.getKey(),
                         s.mismatches, s.host + s.qemu));
             }
         }
-        b.append(String.format("%d mismatching cases (%d more in known rows) in %d rows%n", totalMismatches,
-                knownMismatches, bad));
+        b.append(String.format("%d mismatching cases (%d more in known rows) in %d rows; %d qemu-i386 results"
+                + " not reproducible in a fresh process%n", totalMismatches, knownMismatches, bad, qemuFlakes));
         return b.toString();
     }
 }
