@@ -56,6 +56,22 @@ class PcTest {
     }
 
     @Test
+    void guestWritesCom1AndLeavesThroughTheDebugExitPort() {
+        boot(0x66, 0xBA, 0xF8, 0x03,   // mov dx, 0x3F8
+            0xB0, 'K', 0xEE,           // mov al, 'K' ; out dx, al
+            0xB0, '\n', 0xEE,          // mov al, '\n' ; out dx, al
+            0x66, 0xBA, 0xF4, 0x00,    // mov dx, 0xF4
+            0xB0, 0x02, 0xEE,          // mov al, 2 ; out dx, al
+            0xF4);                     // hlt (never reached)
+        Pc.Result r = pc.run(1000);
+        assertEquals(Pc.Reason.DEBUG_EXIT, r.reason());
+        assertEquals(2, r.exitValue());
+        assertEquals(5, r.qemuStatus(), "qemu would exit with 2*2+1");
+        assertEquals("K\n", pc.serialOutput());
+        assertEquals(8, r.instructions(), "the OUT to 0xF4 (the eighth instruction) is the last one retired");
+    }
+
+    @Test
     void com1TransmitsToTheCaptureAndTheEcho() {
         for (char c : "hi\n".toCharArray()) pc.ports.write(Pc.COM1, 1, c);
         assertEquals("hi\n", pc.serialOutput());

@@ -62,6 +62,25 @@ class HarnessSelfTest {
     }
 
     @Test
+    void qemuTwinRunsPushaAsThirtyTwoBitCode() throws Exception {
+        // pusha (SDM PUSHA): EAX ECX EDX EBX, the original ESP, EBP ESI EDI, pushed in that order.
+        int buf = Oracle.QEMU.bufferBase, esp = buf + 0x1000;
+        int[] regs = {0x11, 0x22, 0x33, 0x44, esp, 0x66, 0x77, 0x88};
+        DiffCase c = new DiffCase(0, ANY, Oracle.QEMU, new byte[] {0x60}, new byte[] {0x60}, regs, 0x202, 99, 0, null, null);
+        Path dir = HarnessProcess.build(Path.of(System.getProperty("jvisor.root", ".")));
+        Protocol.Result r = HarnessProcess.run(HarnessProcess.command(Oracle.QEMU, dir), List.of(c)).get(0);
+        assertEquals(0, r.signal());
+        assertEquals(esp - 32, r.regs()[4]);
+        byte[] after = r.finalBuffer(Protocol.initialBuffer(c));
+        int[] pushed = {0x88, 0x77, 0x66, esp, 0x44, 0x33, 0x22, 0x11}; // from the new top of stack upward
+        for (int k = 0; k < 8; k++) {
+            int at = esp - 32 - buf + 4 * k;
+            int v = (after[at] & 0xFF) | (after[at + 1] & 0xFF) << 8 | (after[at + 2] & 0xFF) << 16 | (after[at + 3] & 0xFF) << 24;
+            assertEquals(pushed[k], v, "stack slot " + k);
+        }
+    }
+
+    @Test
     void takenBranchReportsItsTarget() throws Exception {
         // jz +0x20 with ZF set lands on an INT3 at CODE_END + 0x20.
         Protocol.Result r = runHost(hostCase(new byte[] {0x74, 0x20},
