@@ -106,8 +106,8 @@ final class FpuTranscendental {
                 f.set(0, f.rSe, f.rM);
             }
             case TAN -> {
-                if (tiny) { // tan x is just above |x|; the host x87 rounds as if just below
-                    ExtendedMath.round(f, x, 0, true, -1);
+                if (tiny) { // tan x is just above |x|; the host x87 rounds normal ones as if just below
+                    ExtendedMath.round(f, x, 0, true, c == Float80.DENORMAL ? 1 : -1);
                 } else {
                     ExtendedMath.round(f, sc[0].divide(sc[1], ExtendedMath.MC), 0, false, 0);
                 }
