@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.IntConsumer;
 import org.jvisor.boot.Multiboot;
 import org.jvisor.machine.cpu.Cpu;
-import org.jvisor.machine.cpu.CpuShutdown;
 import org.jvisor.machine.cpu.Exit;
 import org.jvisor.machine.cpu.Flags;
 import org.jvisor.machine.devices.DebugExit;
@@ -83,13 +82,7 @@ public final class Pc {
         while (true) {
             long left = maxInstructions - (cpu.instructions - start);
             if (left <= 0) return result(Reason.BUDGET, start, "instruction budget exhausted");
-            Exit e;
-            try {
-                e = cpu.run(Math.min(left, SLICE));
-            } catch (CpuShutdown s) {
-                // A shutdown raised while delivering an exception can escape run(); still a shutdown.
-                return result(Reason.SHUTDOWN, start, s.getMessage());
-            }
+            Exit e = cpu.run(Math.min(left, SLICE));
             switch (e) {
                 case Exit.StopRequested s -> {
                     if (debugExit.exited()) return result(Reason.DEBUG_EXIT, start, "debug exit");

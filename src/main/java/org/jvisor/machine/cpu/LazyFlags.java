@@ -15,6 +15,8 @@ public final class LazyFlags {
 
     private static final int[] MASK = {0xFF, 0xFFFF, 0xFFFFFFFF};
     private static final int[] SIGN = {0x80, 0x8000, 0x80000000};
+    /** Left shift that puts a W8/W16/W32 value's top bit at bit 31. */
+    private static final int[] TOP_SHIFT = {24, 16, 0};
 
     private LazyFlags() { }
 
@@ -103,8 +105,7 @@ public final class LazyFlags {
     static boolean condition(Cpu cpu, int cc) {
         int op = cpu.lazyOp;
         if (op == NONE) return eflagsCondition(cpu.eflags, cc);
-        int w = op & 3;
-        int shift = 24 - 8 * w; // moves the operand's sign bit to bit 31 (w=2 → 0)
+        int shift = TOP_SHIFT[op & 3]; // moves the operand's sign bit to bit 31
         int kind = op >>> 2;
         boolean v = switch (cc >>> 1) {
             case 0 -> (compute(op, cpu.lazyA, cpu.lazyB, cpu.lazyRes, cpu.eflags) & Flags.OF) != 0;

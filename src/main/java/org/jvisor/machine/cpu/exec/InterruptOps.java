@@ -42,9 +42,19 @@ final class InterruptOps {
         if (cpu.flag(Flags.OF)) cpu.softwareInterrupt(Vectors.OF);
     }
 
-    /** INT1/ICEBP (F1): a debug trap through vector 1. */
+    /**
+     * INT1/ICEBP (F1): a #DB trap. Unlike INT n/INT3/INTO it is delivered like a hardware
+     * debug trap, without the gate-DPL check (SDM 6.12.1.1 names only INT n, INT3 and INTO)
+     * and without the virtual-8086 IOPL check. When intercepting, the owner sees it as a
+     * software event with EIP past the instruction, as for INT n.
+     */
     static void int1(Cpu cpu, Insn i) {
-        cpu.softwareInterrupt(Vectors.DB);
+        if (cpu.interceptExceptions) {
+            cpu.softwareInterrupt(Vectors.DB);
+            return;
+        }
+        cpu.deliver(Vectors.DB, 0, false, Cpu.EVENT_TRAP);
+        cpu.endBlock = true;
     }
 
     /**

@@ -37,6 +37,11 @@ public final class MoveOps {
         t.def(0xD7, "xlat", "").exec(MoveOps::xlat).add();
         // F3 90 is PAUSE: on a P6 (which predates it) and in this model, the same as NOP.
         t.def(0x90, "nop", "").exec(MoveOps::nop).add();
+        // 0F 1F /0 is the multi-byte NOP, valid on family 6 (SDM Vol. 2 NOP); 0F 19-1F with any
+        // ModRM are the reserved hint NOPs a P6 also executes. No memory is accessed.
+        for (int op = 0x119; op <= 0x11F; op++) {
+            t.def(op, "nop", "Ev").exec(MoveOps::nop).add();
+        }
         ExchangeOps.register(t);
         FlagOps.register(t);
     }

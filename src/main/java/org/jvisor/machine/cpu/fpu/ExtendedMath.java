@@ -16,9 +16,9 @@ import java.math.RoundingMode;
  * (tens to hundreds of cycles), and exact results were preferred over speed.
  */
 final class ExtendedMath {
-    static final MathContext MC = new MathContext(60, RoundingMode.HALF_EVEN);
+    static final MathContext MC = new MathContext(40, RoundingMode.HALF_EVEN);
     private static final MathContext WIDE = new MathContext(110, RoundingMode.HALF_EVEN);
-    private static final BigDecimal EPS = BigDecimal.ONE.movePointLeft(64);
+    private static final BigDecimal EPS = BigDecimal.ONE.movePointLeft(44);
     static final BigDecimal PI, HALF_PI, LN2;
     /** pi rounded to 66 significant bits, the value x87 argument reduction uses (SDM Vol. 1 8.3.10). */
     static final BigDecimal HALF_PI_66;
@@ -37,11 +37,31 @@ final class ExtendedMath {
 
     private ExtendedMath() { }
 
+    private static final BigInteger[] POW5 = new BigInteger[20000];
+    private static final int SERIES_TERMS = 20;
+    /** 1/((2k)(2k+1)) and 1/((2k-1)(2k)): the Horner factors of the sine and cosine series. */
+    private static final BigDecimal[] SIN_RECIP = new BigDecimal[SERIES_TERMS + 1], COS_RECIP = new BigDecimal[SERIES_TERMS + 1];
+
+    static {
+        for (int k = 1; k <= SERIES_TERMS; k++) {
+            SIN_RECIP[k] = BigDecimal.ONE.divide(BigDecimal.valueOf((2L * k) * (2L * k + 1)), MC);
+            COS_RECIP[k] = BigDecimal.ONE.divide(BigDecimal.valueOf((2L * k - 1) * (2L * k)), MC);
+        }
+    }
+
+    /** 5^n, cached (races only recompute the same value). */
+    private static BigInteger pow5(int n) {
+        if (n >= POW5.length) return BigInteger.valueOf(5).pow(n);
+        BigInteger p = POW5[n];
+        if (p == null) POW5[n] = p = BigInteger.valueOf(5).pow(n);
+        return p;
+    }
+
     /** The exact magnitude sig * 2^shift. */
     static BigDecimal exact(long sig, int shift) {
         BigDecimal s = new BigDecimal(new BigInteger(Long.toUnsignedString(sig)));
         if (shift >= 0) return s.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(shift)));
-        return s.multiply(new BigDecimal(BigInteger.valueOf(5).pow(-shift))).scaleByPowerOfTen(shift);
+        return s.multiply(new BigDecimal(pow5(-shift))).scaleByPowerOfTen(shift);
     }
 
     /** sum z^(2k+1)/(2k+1) * (alternate ? (-1)^k : 1). */
@@ -99,16 +119,15 @@ final class ExtendedMath {
      * (exact arithmetic on that constant), then Taylor series on |r| <= pi/4.
      */
     static BigDecimal[] sinCos(BigDecimal x) {
-        BigDecimal n = x.divide(HALF_PI_66, WIDE).setScale(0, RoundingMode.HALF_EVEN);
-        BigDecimal r = x.subtract(n.multiply(HALF_PI_66));
-        BigDecimal r2 = r.multiply(r, MC), s = r, c = BigDecimal.ONE, ts = r, tc = BigDecimal.ONE;
-        for (int k = 1; k < 200; k++) {
-            ts = ts.multiply(r2, MC).divide(BigDecimal.valueOf((2L * k) * (2L * k + 1)), MC).negate();
-            tc = tc.multiply(r2, MC).divide(BigDecimal.valueOf((2L * k - 1) * (2L * k)), MC).negate();
-            s = s.add(ts, MC);
-            c = c.add(tc, MC);
-            if (tc.abs().compareTo(EPS) < 0 && ts.abs().compareTo(s.abs().multiply(EPS)) <= 0) break;
+        BigDecimal n = x.divide(HALF_PI_66, MC).setScale(0, RoundingMode.HALF_EVEN);
+        BigDecimal r = x.subtract(n.multiply(HALF_PI_66)).round(MC);
+        // Horner on r^2 with precomputed reciprocals: |r| <= pi/4 needs 20 terms for 10^-44
+        BigDecimal u = r.multiply(r, MC), s = BigDecimal.ONE, c = BigDecimal.ONE;
+        for (int k = SERIES_TERMS; k >= 1; k--) {
+            s = BigDecimal.ONE.subtract(u.multiply(s, MC).multiply(SIN_RECIP[k], MC), MC);
+            c = BigDecimal.ONE.subtract(u.multiply(c, MC).multiply(COS_RECIP[k], MC), MC);
         }
+        s = s.multiply(r, MC);
         int q = n.toBigInteger().mod(BigInteger.valueOf(4)).intValue();
         return switch (q) {
             case 0 -> new BigDecimal[] {s, c};
@@ -133,7 +152,7 @@ final class ExtendedMath {
         BigDecimal t;
         while (true) {
             t = k >= 0 ? a.multiply(new BigDecimal(BigInteger.ONE.shiftLeft(k)))
-                    : a.multiply(new BigDecimal(BigInteger.valueOf(5).pow(-k))).scaleByPowerOfTen(k);
+                    : a.multiply(new BigDecimal(pow5(-k))).scaleByPowerOfTen(k);
             n = t.setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
             if (n.bitLength() > 128) {
                 k--;

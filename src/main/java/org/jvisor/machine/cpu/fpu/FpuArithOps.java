@@ -77,6 +77,7 @@ final class FpuArithOps {
         FpuLoadStore.load(cpu, i, kind);
         int mSe = f.rSe;
         long mM = f.rM;
+        FpuLoadStore.dropDenormalAgainstNaN(f);
         boolean ok;
         if (f.isEmpty(0)) {
             f.exc = 0; // the stack fault is detected before the memory operand is examined

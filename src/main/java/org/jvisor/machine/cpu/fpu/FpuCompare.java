@@ -103,6 +103,7 @@ final class FpuCompare {
         };
         FpuState f = FpuControl.begin(cpu);
         FpuLoadStore.load(cpu, i, kind);
+        FpuLoadStore.dropDenormalAgainstNaN(f);
         int r;
         if (f.isEmpty(0)) {
             f.exc = 0; // the stack fault is detected before the memory operand is examined

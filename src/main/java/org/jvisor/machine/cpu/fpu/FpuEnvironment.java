@@ -73,7 +73,7 @@ final class FpuEnvironment {
 
     private static void storeEnvironment(Cpu cpu, Insn i, int off) {
         FpuState f = cpu.fpu;
-        int[] v = new int[7];
+        int[] v = f.envWords;
         v[0] = f.control;
         v[1] = f.status;
         v[2] = f.storedTag();
@@ -104,7 +104,7 @@ final class FpuEnvironment {
 
     private static void loadEnvironment(Cpu cpu, Insn i, int off) {
         FpuState f = cpu.fpu;
-        int[] v = new int[7];
+        int[] v = f.envWords;
         for (int k = 0; k < 7; k++) v[k] = i.op32 ? cpu.read32(i.seg, off + 4 * k) : cpu.read16(i.seg, off + 2 * k);
         f.control = (v[0] & 0x1F3F) | 0x40;
         f.status = v[1] & 0xFFFF;

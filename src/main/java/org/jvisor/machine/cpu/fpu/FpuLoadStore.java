@@ -32,6 +32,16 @@ final class FpuLoadStore {
         }
     }
 
+    /**
+     * A denormal memory operand raises DE only when ST(0) is an ordinary operand: against a
+     * NaN or an unsupported encoding the invalid/NaN handling comes first (SDM 4.9.2).
+     */
+    static void dropDenormalAgainstNaN(FpuState f) {
+        if (f.isEmpty(0)) return;
+        int c = Float80.classify(f.seOf(0), f.mantOf(0));
+        if (Float80.isNaN(c) || c == Float80.UNSUPPORTED) f.exc &= ~FpuState.DE;
+    }
+
     static long read64(Cpu cpu, int seg, int off) {
         long lo = cpu.read32(seg, off) & 0xFFFFFFFFL;
         return lo | (long) cpu.read32(seg, off + 4) << 32;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Command-line entry of scripts/difftest: a long differential run with any seed.
- * Usage: DiffMain --seed S --cases N [--filter mnemonic] [--show K]. Exits 1 on any
+ * Usage: DiffMain --seed S --cases N [--filter mnemonic] [--show K] [--fpu-unmasked]. Exits 1 on any
  * mismatch or uncovered row, after printing the seed and each failing case.
  */
 public final class DiffMain {
@@ -20,8 +20,9 @@ public final class DiffMain {
                 case "--cases" -> cases = Integer.parseInt(args[++k]);
                 case "--filter" -> filter = args[++k];
                 case "--show" -> show = Integer.parseInt(args[++k]);
+                case "--fpu-unmasked" -> System.setProperty("jvisor.diff.fpuUnmasked", "true");
                 default -> {
-                    System.err.println("usage: difftest --seed S --cases N [--filter mnemonic] [--show K]");
+                    System.err.println("usage: difftest --seed S --cases N [--filter mnemonic] [--show K] [--fpu-unmasked]");
                     System.exit(2);
                 }
             }

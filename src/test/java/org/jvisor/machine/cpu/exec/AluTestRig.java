@@ -50,6 +50,26 @@ final class AluTestRig {
         assertEquals(CODE, cpu.eip, "eip stays on the faulting instruction");
     }
 
+    /**
+     * Turns on paging with CR0.WP: the first 1 MiB identity-mapped read/write (user and
+     * supervisor), then page {@code readOnly} made read-only and page {@code absent} not present.
+     */
+    void pageWithHoles(int readOnly, int absent) {
+        int dir = 0x10000, table = 0x11000;
+        cpu.mem.write32(dir, table | 7);
+        for (int p = 0; p < 256; p++) cpu.mem.write32(table + 4 * p, p << 12 | 7);
+        cpu.mem.write32(table + 4 * (readOnly >>> 12), readOnly | 5);
+        cpu.mem.write32(table + 4 * (absent >>> 12), 0);
+        cpu.cr3 = dir;
+        cpu.cr0 |= Cpu.CR0_PG | Cpu.CR0_WP;
+        cpu.paging.flushAll();
+    }
+
+    /** The error code of the exception the last run ended with. */
+    int errorCode(Exit e) {
+        return ((Exit.Exception) e).errorCode();
+    }
+
     void setFlags(int arith) {
         cpu.setEflags(Flags.FIXED_ONE | arith);
     }

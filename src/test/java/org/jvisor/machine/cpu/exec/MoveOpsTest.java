@@ -157,5 +157,9 @@ class MoveOpsTest {
         m.cpu.r[0] = 7;
         m.ok(0x90, 0xF3, 0x90, 0x66, 0x90);
         assertEquals(7, m.cpu.r[0]);
+        m.cpu.setSegment(Seg.DS, 0x10, 0, 0xFFF, 0xC093); // 0x8000 is past the limit
+        m.ok(0x0F, 0x1F, 0x05, 0x00, 0x80, 0x00, 0x00); // nop dword [0x8000]: no access, no fault
+        m.ok(0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00); // nop word [eax + eax + 0]
+        assertEquals(7, m.cpu.r[0]);
     }
 }
