@@ -92,6 +92,7 @@ final class FpuTranscendental {
             return;
         }
         long sig = Float80.unpackSig(m);
+        if (fast(f, fn, sig, e, Float80.neg(se))) return;
         BigDecimal x = ExtendedMath.exact(sig, e - 63);
         if (Float80.neg(se)) x = x.negate();
         boolean tiny = e < -40; // sin x ~ x - x^3/6, tan x ~ x + x^3/3, cos x ~ 1 - x^2/2
@@ -127,6 +128,39 @@ final class FpuTranscendental {
                 f.up = sinUp;
             }
         }
+    }
+
+    /** The double-double path ({@link FastTrig}); false leaves everything for the exact path. */
+    private static boolean fast(FpuState f, int fn, long sig, int e, boolean neg) {
+        FastTrig t = f.fastTrig;
+        if (!t.sinCos(sig, e, neg)) return false;
+        int exc = f.exc;
+        boolean ok = switch (fn) {
+            case SIN -> t.roundSin(f);
+            case COS -> t.roundCos(f);
+            case TAN -> t.roundTan(f);
+            default -> t.roundSin(f);
+        };
+        if (!ok) {
+            f.exc = exc;
+            return false;
+        }
+        if (fn == SINCOS) {
+            int sinSe = f.rSe;
+            long sinM = f.rM;
+            boolean sinUp = f.up;
+            if (!t.roundCos(f)) {
+                f.exc = exc;
+                return false;
+            }
+            f.set(0, sinSe, sinM);
+            f.push(f.rSe, f.rM);
+            f.up = sinUp; // C1 reports the sine's rounding (as the host x87 does)
+            return true;
+        }
+        f.set(0, f.rSe, f.rM);
+        if (fn == TAN) f.push(ONE_SE, Float80.INT_BIT);
+        return true;
     }
 
     private static void roundSin(FpuState f, BigDecimal x, BigDecimal[] sc, boolean tiny) {
