@@ -27,7 +27,10 @@ import org.jvisor.machine.cpu.decode.Insn;
  * <li>As on the P6: FPTAN pushes exactly 1.0; FSIN, FCOS, FSINCOS and FPTAN with
  *     |ST(0)| >= 2^63 set C2=1 and leave the operand unchanged.</li>
  * </ul>
- * Evaluation allocates (BigDecimal); these instructions are rare and slow on hardware too.
+ * FSIN/FCOS/FSINCOS/FPTAN with 2^-40 <= |x| < 2^20 take the allocation-free double-double
+ * path of {@link FastTrig} (about a microsecond); everything else, and the rare operands whose
+ * fast result lies too close to a rounding boundary, go through {@link ExtendedMath}'s
+ * BigDecimal series, which allocates and costs tens of microseconds.
  */
 final class FpuTranscendental {
     private static final int SIN = 0, COS = 1, SINCOS = 2, TAN = 3;
