@@ -288,15 +288,18 @@ static long long ns_between(const struct timespec *a, const struct timespec *b)
 
 static void test_timers(void)
 {
-    struct timespec t0, t1, nap = { 0, 20 * 1000 * 1000 };
+    struct timespec t0 = { 0, 0 }, t1 = { 0, 0 }, nap = { 0, 20 * 1000 * 1000 };
+    int g0, g1, slept, err;
     long long elapsed;
 
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    nanosleep(&nap, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    g0 = clock_gettime(CLOCK_MONOTONIC, &t0);
+    slept = nanosleep(&nap, NULL);
+    err = errno;
+    g1 = clock_gettime(CLOCK_MONOTONIC, &t1);
     elapsed = ns_between(&t0, &t1);
-    check("nanosleep 20 ms (monotonic clock)", elapsed >= 20000000LL && elapsed < 5000000000LL,
-          "slept %lld ns", elapsed);
+    check("nanosleep 20 ms (monotonic clock)",
+          g0 == 0 && g1 == 0 && slept == 0 && elapsed >= 20000000LL && elapsed < 5000000000LL,
+          "clock_gettime %d/%d, nanosleep %d (%s), slept %lld ns", g0, g1, slept, slept ? strerror(err) : "ok", elapsed);
 }
 
 /* Volatile inputs keep the compiler from folding the arithmetic at build time. */

@@ -12,7 +12,9 @@ import org.jvisor.machine.cpu.decode.OpcodeTable;
  * filling in. Count masked to 5 bits; 0 changes nothing. OF is defined for a count of 1 (a
  * sign change), AF undefined. For a 16-bit operand a count above 16 leaves result and flags
  * undefined; this model shifts the 48-bit pattern dest:src:dest, which is what a P6 does
- * (Bochs documents the same P6 behaviour), so bits of the destination re-enter.
+ * (Bochs documents the same P6 behaviour), so bits of the destination re-enter. Other
+ * processors differ there (the AMD host of the differential tests shifts dest:src:src and
+ * clears CF), so those tests keep 16-bit counts at or below 16.
  */
 final class DoubleShiftOps {
     private DoubleShiftOps() { }

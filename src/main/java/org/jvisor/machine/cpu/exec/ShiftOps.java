@@ -15,7 +15,8 @@ import org.jvisor.machine.cpu.decode.OpcodeTable;
  * RCL/RCR rotate through CF by count mod 9 (8-bit) or 17 (16-bit). OF is defined only for
  * a count of 1 (this model applies the count-1 formula to every count); shifts leave AF
  * undefined (cleared here). SHL/SHR counts of at least the operand width shift everything
- * out: CF is the last bit shifted out of the zero-extended value, as a P6 computes it.
+ * out; the SDM leaves CF undefined then, and this model gives the last bit shifted out of
+ * the zero-extended value (the differential tests show the host CPU agrees).
  */
 public final class ShiftOps {
     static final int ROL = 0, ROR = 1, RCL = 2, RCR = 3, SHL = 4, SHR = 5, SAL = 6, SAR = 7;

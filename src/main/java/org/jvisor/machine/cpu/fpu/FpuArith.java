@@ -111,34 +111,39 @@ final class FpuArith {
             bHi = 0;
             bLo = 1;
         }
-        long hi, lo;
-        int e = ea;
         if (na == nb) {
-            lo = bLo;
-            hi = sa + bHi;
-            if (Long.compareUnsigned(hi, sa) < 0) {
-                lo = (lo >>> 1) | (hi << 63) | (lo & 1);
-                hi = (hi >>> 1) | Float80.INT_BIT;
-                e++;
-            }
+            addAligned(f, na, ea, sa, bHi, bLo, p);
         } else {
-            lo = -bLo;
-            hi = sa - bHi - (bLo != 0 ? 1 : 0);
-            if (hi == 0 && lo == 0) {
-                Float80.setZero(f, Float80.rc(f) == 1);
-                return;
-            }
-            int lz = hi != 0 ? Long.numberOfLeadingZeros(hi) : 64 + Long.numberOfLeadingZeros(lo);
-            if (lz >= 64) {
-                hi = lo << (lz - 64);
-                lo = 0;
-            } else if (lz > 0) {
-                hi = hi << lz | lo >>> (64 - lz);
-                lo <<= lz;
-            }
-            e -= lz;
+            subtractAligned(f, na, ea, sa, bHi, bLo, p);
         }
-        Float80.roundPack(f, na, e, hi, lo, p, Float80.EXT, true);
+    }
+
+    private static void addAligned(FpuState f, boolean neg, int e, long sa, long bHi, long bLo, int p) {
+        long lo = bLo, hi = sa + bHi;
+        if (Long.compareUnsigned(hi, sa) < 0) { // carry out: shift right, keeping a sticky bit
+            lo = (lo >>> 1) | (hi << 63) | (lo & 1);
+            hi = (hi >>> 1) | Float80.INT_BIT;
+            e++;
+        }
+        Float80.roundPack(f, neg, e, hi, lo, p, Float80.EXT, true);
+    }
+
+    /** |a| - |b| with |a| >= |b|; an exact zero is +0, or -0 when rounding down (IEEE 754 6.3). */
+    private static void subtractAligned(FpuState f, boolean neg, int e, long sa, long bHi, long bLo, int p) {
+        long lo = -bLo, hi = sa - bHi - (bLo != 0 ? 1 : 0);
+        if (hi == 0 && lo == 0) {
+            Float80.setZero(f, Float80.rc(f) == 1);
+            return;
+        }
+        int lz = hi != 0 ? Long.numberOfLeadingZeros(hi) : 64 + Long.numberOfLeadingZeros(lo);
+        if (lz >= 64) {
+            hi = lo << (lz - 64);
+            lo = 0;
+        } else if (lz > 0) {
+            hi = hi << lz | lo >>> (64 - lz);
+            lo <<= lz;
+        }
+        Float80.roundPack(f, neg, e - lz, hi, lo, p, Float80.EXT, true);
     }
 
     private static boolean multiply(FpuState f, boolean neg, int aSe, long aM, int ca, int bSe, long bM, int cb) {

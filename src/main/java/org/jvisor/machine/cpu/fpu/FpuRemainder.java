@@ -80,6 +80,12 @@ final class FpuRemainder {
             }
             return true;
         }
+        reduce(f, neg, Float80.neg(aSe), ea, sa, sb, d, ieee);
+        return true;
+    }
+
+    /** The long division of the significands by D (or N) steps and the C2/quotient report. */
+    private static void reduce(FpuState f, boolean neg, boolean negA, int ea, long sa, long sb, int d, boolean ieee) {
         boolean partial = d >= 64;
         int steps = partial ? 32 + d % 32 : d;
         int unitExp = ea - steps - 63;
@@ -105,11 +111,10 @@ final class FpuRemainder {
                 neg = !neg;
             }
         }
-        FpuArith.packExact(f, r == 0 ? Float80.neg(aSe) : neg, r, unitExp);
+        FpuArith.packExact(f, r == 0 ? negA : neg, r, unitExp);
         // An incomplete reduction reports C2=1 and, on the host x87, zero quotient bits.
         setQuotient(f, partial ? 0 : q);
         if (partial) f.status |= FpuState.C2;
-        return true;
     }
 
     /** Quotient bits: Q2 in C0, Q1 in C3, Q0 in C1. */

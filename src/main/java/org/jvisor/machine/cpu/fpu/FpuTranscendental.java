@@ -95,7 +95,11 @@ final class FpuTranscendental {
         BigDecimal x = ExtendedMath.exact(sig, e - 63);
         if (Float80.neg(se)) x = x.negate();
         boolean tiny = e < -40; // sin x ~ x - x^3/6, tan x ~ x + x^3/3, cos x ~ 1 - x^2/2
-        BigDecimal[] sc = tiny ? null : ExtendedMath.sinCos(x);
+        writeTrig(f, fn, x, tiny ? null : ExtendedMath.sinCos(x), tiny, c);
+    }
+
+    /** Rounds and writes the results: ST(0) for FSIN/FCOS, then the pushed 1.0 or cosine. */
+    private static void writeTrig(FpuState f, int fn, BigDecimal x, BigDecimal[] sc, boolean tiny, int c) {
         switch (fn) {
             case SIN -> {
                 roundSin(f, x, sc, tiny);

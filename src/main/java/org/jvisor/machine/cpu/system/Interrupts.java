@@ -74,10 +74,8 @@ public final class Interrupts {
             realMode(cpu, vector, returnEip);
             return;
         }
-        // INT n, INT3 and INTO are IOPL-sensitive in virtual-8086 mode (SDM 20.1.3 / Vol. 2 INT).
-        if (kind == Cpu.EVENT_SOFTWARE && cpu.isV86() && (cpu.getEflags() & Flags.IOPL) != Flags.IOPL) {
-            throw cpu.fault(Vectors.GP, 0);
-        }
+        // In virtual-8086 mode only INT n is IOPL-sensitive (Vol. 2 INT: "...IOPL < 3 AND INT n");
+        // exec.InterruptOps checks it. INT3 and INTO go through the IDT like any software interrupt.
         int flags = cpu.getEflags();
         // SDM 17.3.1.1: the EFLAGS image of a fault-class exception has RF set (not for #DB).
         if (kind == Cpu.EVENT_FAULT && vector != Vectors.DB && vector != Vectors.DF) flags |= Flags.RF;

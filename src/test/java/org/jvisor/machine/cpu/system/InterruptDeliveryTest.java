@@ -250,14 +250,20 @@ class InterruptDeliveryTest {
     }
 
     @Test
-    void v86SoftwareInterruptNeedsIopl3() {
-        gate(0x21, 0xE, 3);
+    void v86Int3IsNotIoplSensitive() {
+        // Vol. 2 INT n/INTO/INT3: only INT n raises #GP(0) in V86 mode with IOPL < 3 (exec.InterruptOps
+        // checks that); INT3 and INTO go through their DPL-3 gates to the ring-0 handler.
+        gate(3, 0xE, 3);
         cpu.setEflags(Flags.VM | 2);
         cpu.cpl = 3;
         for (int s = 0; s < 6; s++) Segments.loadReal(cpu, s, 0x100);
-        CpuFault f = assertThrows(CpuFault.class, () -> Interrupts.deliver(cpu, 0x21, 0, false, Cpu.EVENT_SOFTWARE));
-        assertEquals(Vectors.GP, f.vector);
-        assertEquals(0, f.errorCode);
+        cpu.r[Reg.ESP] = 0xFFF0;
+        cpu.eip = 0x1234;
+        cpu.nextEip = 0x1235;
+        Interrupts.deliver(cpu, 3, 0, false, Cpu.EVENT_SOFTWARE);
+        assertEquals(HANDLERS + 3 * 16, cpu.eip);
+        assertEquals(0, cpu.cpl);
+        assertEquals(0x1235, rig.stack(0), "INT3 is a trap: the return address is past it");
     }
 
     @Test

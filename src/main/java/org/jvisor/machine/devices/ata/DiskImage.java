@@ -1,0 +1,130 @@
+package org.jvisor.machine.devices.ata;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A raw disk image: a file of 512-byte sectors, sector n at byte offset 512n. Writes go
+ * straight to the file (the host's page cache plays the drive's write cache);
+ * {@link #flush()} forces them to the storage device, as does {@link #close()}.
+ */
+public final class DiskImage implements AutoCloseable {
+    private final Path path;
+    private final FileChannel file;
+    private final boolean readOnly;
+    private final long sectors;
+
+    private DiskImage(Path path, FileChannel file, boolean readOnly, long sectors) {
+        this.path = path;
+        this.file = file;
+        this.readOnly = readOnly;
+        this.sectors = sectors;
+    }
+
+    /**
+     * Opens an image. @throws DiskImageException if the file cannot be opened (for writing,
+     * unless read-only), is empty, or its size is not a multiple of 512 bytes
+     */
+    public static DiskImage open(Path path, boolean readOnly) {
+        FileChannel file;
+        try {
+            file = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+                    : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            throw new DiskImageException("disk image " + path + ": cannot open" + (readOnly ? "" : " for writing")
+                    + " (" + reason(e) + ")");
+        }
+        try {
+            long size = file.size();
+            if (size == 0) throw new DiskImageException("disk image " + path + ": file is empty");
+            if (size % Ata.SECTOR != 0) {
+                throw new DiskImageException("disk image " + path + ": size " + size
+                        + " bytes is not a multiple of 512");
+            }
+            return new DiskImage(path, file, readOnly, size / Ata.SECTOR);
+        } catch (IOException e) {
+            closeQuietly(file);
+            throw new DiskImageException("disk image " + path + ": cannot read size (" + reason(e) + ")");
+        } catch (DiskImageException e) {
+            closeQuietly(file);
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Capacity in 512-byte sectors. */
+    public long sectors() {
+        return sectors;
+    }
+
+    /** Reads {@code count} sectors starting at {@code sector} into {@code buf} at {@code offset}. */
+    public void read(long sector, byte[] buf, int offset, int count) throws IOException {
+        checkRange(sector, count);
+        ByteBuffer b = ByteBuffer.wrap(buf, offset, count * Ata.SECTOR);
+        long pos = sector * Ata.SECTOR;
+        while (b.hasRemaining()) {
+            int n = file.read(b, pos);
+            if (n < 0) throw new EOFException(path + ": image shrank under the disk");
+            pos += n;
+        }
+    }
+
+    /** Writes {@code count} sectors from {@code buf} at {@code offset} to the image at {@code sector}. */
+    public void write(long sector, byte[] buf, int offset, int count) throws IOException {
+        if (readOnly) throw new IOException(path + ": image is read-only");
+        checkRange(sector, count);
+        ByteBuffer b = ByteBuffer.wrap(buf, offset, count * Ata.SECTOR);
+        long pos = sector * Ata.SECTOR;
+        while (b.hasRemaining()) pos += file.write(b, pos);
+    }
+
+    /** Forces written data to the storage device (FLUSH CACHE). */
+    public void flush() throws IOException {
+        if (!readOnly) file.force(false);
+    }
+
+    /** Flushes and closes; a failure to flush is reported as a one-line exception after closing. */
+    @Override
+    public void close() {
+        IOException failure = null;
+        try {
+            flush();
+        } catch (IOException e) {
+            failure = e;
+        }
+        closeQuietly(file);
+        if (failure != null) throw new DiskImageException("disk image " + path + ": flush on close failed ("
+                + reason(failure) + ")");
+    }
+
+    private void checkRange(long sector, int count) throws IOException {
+        if (sector < 0 || count < 0 || sector + count > sectors) {
+            throw new IOException(path + ": sectors " + sector + "+" + count + " outside the image");
+        }
+    }
+
+    private static String reason(Exception e) {
+        String m = e.getMessage();
+        String kind = e.getClass().getSimpleName();
+        return m == null ? kind : kind + ": " + m;
+    }
+
+    private static void closeQuietly(FileChannel f) {
+        try {
+            f.close();
+        } catch (IOException ignored) {
+            // nothing more can be done for a file being abandoned
+        }
+    }
+}
