@@ -274,7 +274,11 @@ final class PitCounter {
         sync(t);
         if (periodic() && !gate) return true; // modes 2 and 3: GATE low forces OUT high
         long k = elapsed(t);
-        if (k < 0) return preOut;
+        return k < 0 ? preOut : outAt(k);
+    }
+
+    /** OUT k clocks into the current segment. */
+    private boolean outAt(long k) {
         return switch (mode) {
             case 0, 1 -> terminal < 0 || k >= terminal;
             case 4, 5 -> terminal < 0 || k != terminal; // one clock low when the CE reaches 0
@@ -283,7 +287,12 @@ final class PitCounter {
         };
     }
 
-    /** The first tick after {@code a} at which OUT rises, or {@link #NEVER}. */
+    /**
+     * The first tick after {@code a} at which OUT rises, or {@link #NEVER}. Ticks given to this
+     * counter never decrease, and edges up to a tick are asked for before anything else is asked
+     * at a later tick ({@link Pit8254} polls first), so a pending new count is never applied
+     * before the edges of the period it ends have been counted.
+     */
     long firstRiseAfter(long a) {
         sync(a);
         long r = segmentFirstRise(a);
@@ -295,21 +304,13 @@ final class PitCounter {
 
     private long segmentFirstRise(long a) {
         if (base == NEVER || (periodic() && !gate)) return NEVER;
-        if (a < base && !preOut && outAtBase()) return base;
+        if (a < base && !preOut && outAt(0)) return base;
         if (frozen) return NEVER;
         long ka = Math.max(a - base, 0);
         return switch (mode) {
             case 0, 1 -> terminal > ka ? base + terminal : NEVER;
             case 4, 5 -> terminal >= 0 && terminal + 1 > ka ? base + terminal + 1 : NEVER;
             default -> periodicFirstRise(base, period, phase, base + ka);
-        };
-    }
-
-    private boolean outAtBase() {
-        return switch (mode) {
-            case 0, 1 -> terminal <= 0;
-            case 4, 5 -> terminal != 0;
-            default -> true;
         };
     }
 

@@ -413,4 +413,45 @@ class Pit8254Test {
         assertFalse(pit.out2());
         assertEquals(16, latchedCount(2), "reloaded with N by the clock after the retrigger");
     }
+
+    @Test
+    void mode5StrobesAfterAGateTrigger() {
+        out(0x43, 0xBA); // counter 2, LSB/MSB, mode 5
+        pit.setGate2(false);
+        out(0x42, 10);
+        out(0x42, 0);
+        toTick(50);
+        assertTrue(pit.out2(), "nothing happens before the trigger");
+        pit.setGate2(true);
+        toTick(60);
+        assertTrue(pit.out2());
+        toTick(61);
+        assertFalse(pit.out2(), "OUT strobes low N+1 clocks after the trigger");
+        toTick(62);
+        assertTrue(pit.out2());
+    }
+
+    @Test
+    void biosDefaultRunsAt18Point2Hz() {
+        out(0x43, 0x36); // mode 3, count 0 = 65536
+        out(0x40, 0);
+        out(0x40, 0);
+        long first = pit.nextEventNanos();
+        assertEquals(Pit8254.nanosAtTick(1 + 65_536), first);
+        clock.advanceTo(first);
+        pit.poll();
+        long period = pit.nextEventNanos() - first;
+        assertEquals(1e9 / 18.2065, period, 1000, "65536 / 1193182 s");
+        assertEquals(1, irq0Edges.size());
+    }
+
+    @Test
+    void wideAccessesAreSplitIntoBytes() {
+        out(0x43, 0x14); // counter 0, LSB only, mode 2
+        out(0x43, 0x54); // counter 1, LSB only, mode 2
+        bus.write(0x40, 2, 0x2010); // 0x10 to counter 0, 0x20 to counter 1
+        toTick(1);
+        assertEquals(0x2010, bus.read(0x40, 2));
+        assertEquals(0xFF, bus.read(0x43, 1), "the control word register is write-only");
+    }
 }
