@@ -182,6 +182,7 @@ final class FpuTranscendentalValues {
             ExtendedMath.round(f, signed(nx ? pi.subtract(q) : q, ny), 0, false, 0);
             return true;
         }
+        if (f.fastExpLog.atan2(f, ySe, yM, xSe, xM)) return true;
         int ey = Float80.unpackExp(ySe, yM), ex = Float80.unpackExp(xSe, xM), d = ey - ex;
         BigDecimal ratio = ExtendedMath.exact(Float80.unpackSig(yM), 0)
                 .divide(ExtendedMath.exact(Float80.unpackSig(xM), 0), ExtendedMath.MC);
