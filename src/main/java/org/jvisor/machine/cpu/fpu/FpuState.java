@@ -33,6 +33,9 @@ public final class FpuState {
     boolean up;
     /** A memory store must be suppressed (unmasked overflow/underflow to memory). */
     boolean noStore;
+    /** Double-double temporaries of the fast trigonometric path. */
+    final FastTrig fastTrig = new FastTrig();
+    final FastExpLog fastExpLog = new FastExpLog();
     /** The seven environment words of FNSTENV/FLDENV while they are assembled or read. */
     final int[] envWords = new int[7];
     /** Rounding details from {@link Float80#roundBits}. */

@@ -27,7 +27,12 @@ import org.jvisor.machine.cpu.decode.Insn;
  * <li>As on the P6: FPTAN pushes exactly 1.0; FSIN, FCOS, FSINCOS and FPTAN with
  *     |ST(0)| >= 2^63 set C2=1 and leave the operand unchanged.</li>
  * </ul>
- * Evaluation allocates (BigDecimal); these instructions are rare and slow on hardware too.
+ * FSIN/FCOS/FSINCOS/FPTAN with 2^-40 <= |x| < 2^20, F2XM1 with 2^-100 <= |x| < 1, FYL2X and
+ * FPATAN (exponents within 60) take allocation-free double-double paths ({@link FastTrig},
+ * {@link FastExpLog}; about a microsecond); everything else (FYL2XP1, extreme operands), and
+ * the rare operands whose
+ * fast result lies too close to a rounding boundary, go through {@link ExtendedMath}'s
+ * BigDecimal series, which allocates and costs tens of microseconds.
  */
 final class FpuTranscendental {
     private static final int SIN = 0, COS = 1, SINCOS = 2, TAN = 3;
@@ -92,6 +97,7 @@ final class FpuTranscendental {
             return;
         }
         long sig = Float80.unpackSig(m);
+        if (fast(f, fn, sig, e, Float80.neg(se))) return;
         BigDecimal x = ExtendedMath.exact(sig, e - 63);
         if (Float80.neg(se)) x = x.negate();
         boolean tiny = e < -40; // sin x ~ x - x^3/6, tan x ~ x + x^3/3, cos x ~ 1 - x^2/2
@@ -127,6 +133,39 @@ final class FpuTranscendental {
                 f.up = sinUp;
             }
         }
+    }
+
+    /** The double-double path ({@link FastTrig}); false leaves everything for the exact path. */
+    private static boolean fast(FpuState f, int fn, long sig, int e, boolean neg) {
+        FastTrig t = f.fastTrig;
+        if (!t.sinCos(sig, e, neg)) return false;
+        int exc = f.exc;
+        boolean ok = switch (fn) {
+            case SIN -> t.roundSin(f);
+            case COS -> t.roundCos(f);
+            case TAN -> t.roundTan(f);
+            default -> t.roundSin(f);
+        };
+        if (!ok) {
+            f.exc = exc;
+            return false;
+        }
+        if (fn == SINCOS) {
+            int sinSe = f.rSe;
+            long sinM = f.rM;
+            boolean sinUp = f.up;
+            if (!t.roundCos(f)) {
+                f.exc = exc;
+                return false;
+            }
+            f.set(0, sinSe, sinM);
+            f.push(f.rSe, f.rM);
+            f.up = sinUp; // C1 reports the sine's rounding (as the host x87 does)
+            return true;
+        }
+        f.set(0, f.rSe, f.rM);
+        if (fn == TAN) f.push(ONE_SE, Float80.INT_BIT);
+        return true;
     }
 
     private static void roundSin(FpuState f, BigDecimal x, BigDecimal[] sc, boolean tiny) {

@@ -71,10 +71,19 @@ public final class AtaChannel implements AutoCloseable {
         updateIrq();
     }
 
-    /** Closes every drive's image, forcing written data to storage. */
+    /** Closes every drive's image, forcing written data to storage; the first failure is rethrown. */
     @Override
     public void close() {
-        for (AtaDrive d : drives) if (d != null) d.image().close();
+        RuntimeException failure = null;
+        for (AtaDrive d : drives) {
+            if (d == null) continue;
+            try {
+                d.image().close();
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e;
+            }
+        }
+        if (failure != null) throw failure;
     }
 
     private boolean empty() {

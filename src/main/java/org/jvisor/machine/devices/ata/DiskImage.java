@@ -4,6 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -11,6 +13,11 @@ import java.nio.file.StandardOpenOption;
  * A raw disk image: a file of 512-byte sectors, sector n at byte offset 512n. Writes go
  * straight to the file (the host's page cache plays the drive's write cache);
  * {@link #flush()} forces them to the storage device, as does {@link #close()}.
+ *
+ * <p>An image is locked while open, as QEMU does, so two writers cannot corrupt it: a
+ * writable image takes an exclusive lock, a read-only one a shared lock. A second open of
+ * a writable image is refused; read-only opens of the same file inside one JVM (several VMs
+ * sharing a base image) are allowed. Filesystems without locking are used unlocked.
  */
 public final class DiskImage implements AutoCloseable {
     private final Path path;
@@ -45,6 +52,7 @@ public final class DiskImage implements AutoCloseable {
                 throw new DiskImageException("disk image " + path + ": size " + size
                         + " bytes is not a multiple of 512");
             }
+            lock(path, file, readOnly);
             return new DiskImage(path, file, readOnly, size / Ata.SECTOR);
         } catch (IOException e) {
             closeQuietly(file);
@@ -52,6 +60,22 @@ public final class DiskImage implements AutoCloseable {
         } catch (DiskImageException e) {
             closeQuietly(file);
             throw e;
+        }
+    }
+
+    private static void lock(Path path, FileChannel file, boolean readOnly) {
+        FileLock lock;
+        try {
+            lock = file.tryLock(0, Long.MAX_VALUE, readOnly);
+        } catch (OverlappingFileLockException e) {
+            if (readOnly) return;  // another reader in this JVM; a writer here would hold an exclusive lock
+            lock = null;
+        } catch (IOException e) {
+            return;  // no locking on this filesystem
+        }
+        if (lock == null) {
+            throw new DiskImageException("disk image " + path + ": in use (locked by another "
+                    + (readOnly ? "writer)" : "user)"));
         }
     }
 
