@@ -107,6 +107,26 @@ final class FastExpLog {
         double nh = ah, nl = al;
         add(mh, ml, 1, 0);
         div(nh, nl, ah, al); // z = (m - 1) / (m + 1), |z| <= 1/3
+        return finishLog(f, base, ySe, yM);
+    }
+
+    /** y * log2(1 + x) for 2^-60 <= |x| < 1/4 and finite nonzero y (FYL2XP1). */
+    boolean ylog2xp1(FpuState f, int xSe, long xM, int ySe, long yM) {
+        int ex = Float80.unpackExp(xSe, xM);
+        if (ex < -60 || ex > -3) return false;
+        long sx = Float80.unpackSig(xM);
+        double xh = Math.scalb((double) (sx >>> 11), ex - 52), xl = Math.scalb((double) (sx & 0x7FF), ex - 63);
+        if (Float80.neg(xSe)) {
+            xh = -xh;
+            xl = -xl;
+        }
+        add(xh, xl, 2, 0);
+        div(xh, xl, ah, al); // z = x / (2 + x)
+        return finishLog(f, 0, ySe, yM);
+    }
+
+    /** From z in (ah, al): y * (base + 2 atanh(z) / ln 2), rounded. */
+    private boolean finishLog(FpuState f, int base, int ySe, long yM) {
         double zh = ah, zl = al;
         mul(zh, zl, zh, zl);
         double wh = ah, wl = al, sh = ODD_H[LOG_TERMS], sl = ODD_L[LOG_TERMS];

@@ -145,6 +145,7 @@ final class FpuTranscendentalValues {
             ExtendedMath.round(f, signed(v, nx ^ ny), ex - 63 + Float80.unpackExp(ySe, yM) - 63, false, 0);
             return true;
         }
+        if (f.fastExpLog.ylog2xp1(f, xSe, xM, ySe, yM)) return true;
         BigDecimal x = signed(ExtendedMath.exact(sx, ex - 63), nx);
         l = ExtendedMath.ln(BigDecimal.ONE.add(x)).divide(ExtendedMath.LN2, ExtendedMath.MC);
         productWithY(f, l, ny, ySe, yM);
