@@ -40,8 +40,12 @@ public final class Ps2Keyboard {
         leds = 0;
     }
 
-    /** Queues scan code bytes as if keys were struck; dropped while scanning is disabled. */
-    public void injectScancodes(int... codes) {
+    /**
+     * Queues scan code bytes as if keys were struck; dropped while scanning is disabled.
+     * Package-private: hosts go through {@link I8042#injectScancodes} so the controller moves
+     * the first byte into its output buffer and raises IRQ 1 at once.
+     */
+    void injectScancodes(int... codes) {
         if (!scanning) return;
         for (int code : codes) send(code & 0xFF);
     }

@@ -82,6 +82,15 @@ class I8042KeyboardTest {
     }
 
     @Test
+    void resendRepeatsTheLastByteSent() {
+        untranslated();
+        kbc.writeData(0xF2);
+        drain();
+        kbc.writeData(0xFE);
+        assertArrayEquals(new int[] {0x83}, drain());
+    }
+
+    @Test
     void unknownCommandAsksForResend() {
         kbc.writeData(0x12);
         assertArrayEquals(new int[] {0xFE}, drain());
