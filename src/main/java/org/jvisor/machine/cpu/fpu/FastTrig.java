@@ -164,7 +164,12 @@ final class FastTrig {
     }
 
     /** Rounds h + l (h nonzero) to 64 bits by RC, unless the error bound straddles a boundary. */
-    private static boolean round(FpuState f, double h, double l) {
+    static boolean round(FpuState f, double h, double l) {
+        return round(f, h, l, 0);
+    }
+
+    /** As {@link #round(FpuState, double, double)} for (h + l) * 2^scale. */
+    static boolean round(FpuState f, double h, double l, int scale) {
         if (h == 0 || !Double.isFinite(h)) return false;
         boolean neg = h < 0;
         double ah0 = Math.abs(h), al0 = neg ? -l : l;
@@ -204,7 +209,7 @@ final class FastTrig {
         // Too close to the midpoint (nearest) or to a representable value (directed)?
         if (Long.compareUnsigned(lo + MARGIN, 2 * MARGIN) < 0) return false;
         if (Long.compareUnsigned(lo - Long.MIN_VALUE + MARGIN, 2 * MARGIN) < 0) return false;
-        Float80.roundPack(f, neg, e, hi, lo | 1, 64, Float80.EXT, true);
+        Float80.roundPack(f, neg, e + scale, hi, lo | 1, 64, Float80.EXT, true);
         return true;
     }
 }

@@ -35,6 +35,7 @@ public final class FpuState {
     boolean noStore;
     /** Double-double temporaries of the fast trigonometric path. */
     final FastTrig fastTrig = new FastTrig();
+    final FastExpLog fastExpLog = new FastExpLog();
     /** The seven environment words of FNSTENV/FLDENV while they are assembled or read. */
     final int[] envWords = new int[7];
     /** Rounding details from {@link Float80#roundBits}. */

@@ -42,7 +42,7 @@ final class FpuTranscendentalValues {
         } else if (e < -100) { // x ln2 (1 + x ln2 / 2 + ...)
             BigDecimal v = ExtendedMath.exact(sig, 0).multiply(ExtendedMath.LN2, ExtendedMath.MC);
             ExtendedMath.round(f, signed(v, neg), e - 63, false, neg ? -1 : 1);
-        } else {
+        } else if (!f.fastExpLog.exp2m1(f, sig, e, neg)) {
             BigDecimal t = signed(ExtendedMath.exact(sig, e - 63), neg).multiply(ExtendedMath.LN2, ExtendedMath.MC);
             ExtendedMath.round(f, ExtendedMath.expm1(t), 0, false, 0);
         }
@@ -109,6 +109,7 @@ final class FpuTranscendentalValues {
             }
             return ok;
         }
+        if (f.fastExpLog.ylog2x(f, xSe, xM, ySe, yM)) return true;
         BigDecimal l = BigDecimal.valueOf(ex).add(ExtendedMath.ln(ExtendedMath.exact(sx, -63))
                 .divide(ExtendedMath.LN2, ExtendedMath.MC), ExtendedMath.MC);
         productWithY(f, l, ny, ySe, yM);
