@@ -1,6 +1,7 @@
 package org.jvisor.boot;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.jvisor.machine.cpu.Cpu;
 import org.jvisor.machine.cpu.Reg;
 import org.jvisor.machine.cpu.Seg;
@@ -26,7 +27,7 @@ public final class LinuxLoader {
 
     /** Where everything went; {@code initrdStart} and {@code initrdSize} are 0 without an initrd. */
     public record Loaded(int entry, int bootParams, int gdt, long kernelStart, long kernelEnd,
-                         long initrdStart, long initrdSize, int cmdline) { }
+                         long initrdStart, long initrdSize, int cmdlineAddress) { }
 
     private LinuxLoader() { }
 
@@ -72,7 +73,7 @@ public final class LinuxLoader {
         cpu.gdtLimit = GDT_ENTRIES.length * 8 - 1;
         cpu.setSegment(Seg.CS, BOOT_CS, 0, 0xFFFFFFFF, CODE_AR);
         for (int s : new int[] {Seg.ES, Seg.SS, Seg.DS, Seg.FS, Seg.GS}) cpu.setSegment(s, BOOT_DS, 0, 0xFFFFFFFF, DATA_AR);
-        java.util.Arrays.fill(cpu.r, 0);
+        Arrays.fill(cpu.r, 0);
         cpu.r[Reg.ESI] = loaded.bootParams();
         cpu.eip = loaded.entry();
         cpu.nextEip = loaded.entry();

@@ -14,13 +14,16 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Boot a guest. With no arguments: the bundled Linux guest.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--kernel", paramLabel = "FILE", description = "Kernel image (Multiboot ELF today; bzImage later).")
+    /** The bundled guest's command line: serial console, no probing of hardware we lack. */
+    static final String DEFAULT_APPEND = "console=ttyS0 panic=-1";
+
+    @Option(names = "--kernel", paramLabel = "FILE", description = "Kernel: a Linux bzImage or a Multiboot ELF.")
     Path kernel;
 
     @Option(names = "--initrd", paramLabel = "FILE", description = "Initial ramdisk (with a Linux kernel).")
     Path initrd;
 
-    @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line.", defaultValue = "")
+    @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line.")
     String append;
 
     @Option(names = "--disk", paramLabel = "FILE", description = "Raw disk image; may be repeated.")
@@ -37,40 +40,53 @@ final class RunCommand implements Callable<Integer> {
     long maxInstructions;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         int ram = MemorySize.parse(memory);
         Mode m = Mode.parse(mode);
-        if (kernel == null) {
-            throw new UsageError("the bundled Linux guest is not part of jvisor yet; boot a Multiboot kernel with"
-                    + " --mode native --kernel FILE");
+        if (m != Mode.NATIVE) {
+            throw new UsageError("mode '" + mode + "' is not built yet; use --mode native");
         }
-        if (m != Mode.NATIVE) throw new UsageError("mode '" + mode + "' is not built yet; use --mode native");
-        if (initrd != null) throw new UsageError("--initrd needs the Linux loader, which is not built yet");
-        if (!disks.isEmpty()) throw new UsageError("--disk needs the ATA controller, which is not built yet");
-        byte[] image = readInput(kernel, "kernel");
-        Pc pc = new Pc(ram, b -> {
-            System.out.write(b);
-            if (b == '\n') System.out.flush();
-        });
-        pc.bootMultiboot(image, append, List.of());
+        if (!disks.isEmpty()) throw new UsageError("--disk needs the ATA controller, which is not wired in yet");
+        boolean bundled = kernel == null;
+        byte[] image = readInput(bundled ? GuestImages.kernel() : kernel, "kernel");
+        Path initrdPath = initrd != null ? initrd : bundled ? GuestImages.initrd() : null;
+        byte[] ramdisk = initrdPath == null ? null : readInput(initrdPath, "initrd");
+        Pc pc = new Pc(ram, SerialConsole.output(System.out));
+        if (isBzImage(image)) {
+            pc.bootLinux(image, ramdisk, append == null ? DEFAULT_APPEND : append);
+        } else {
+            if (ramdisk != null) throw new UsageError("--initrd is for Linux kernels, and this is not a bzImage");
+            pc.bootMultiboot(image, append == null ? "" : append, List.of());
+        }
+        SerialConsole console = new SerialConsole(pc, System.in);
+        console.start();
         Pc.Result r = pc.run(maxInstructions < 0 ? Long.MAX_VALUE : maxInstructions);
+        console.restore();
         System.out.flush();
-        System.err.printf("jvisor: VM stopped: %s after %d instructions%n", describe(r), r.instructions());
+        System.err.printf("%njvisor: VM stopped: %s after %d instructions%n", describe(r), r.instructions());
         return switch (r.reason()) {
             case DEBUG_EXIT -> r.exitValue() & 0xFF;
-            case HALTED, BUDGET -> 0;
-            default -> 1;
+            case HALTED, IDLE, BUDGET, STOPPED -> 0;
+            case SHUTDOWN, UNEXPECTED_EXIT -> 1;
         };
     }
 
     private static String describe(Pc.Result r) {
         return switch (r.reason()) {
             case DEBUG_EXIT -> "debug exit with value " + r.exitValue();
-            case SHUTDOWN -> "shutdown (" + r.detail() + ")";
-            case HALTED -> r.detail();
+            case SHUTDOWN -> "triple fault (" + r.detail() + ")";
+            case HALTED -> "power off (" + r.detail() + ")";
+            case IDLE -> "halted for good (" + r.detail() + ")";
             case BUDGET -> "instruction limit reached";
+            case STOPPED -> "quit from the console";
             case UNEXPECTED_EXIT -> "unexpected exit " + r.detail();
         };
+    }
+
+    /** A Linux boot-protocol image carries "HdrS" at offset 0x202 (boot.rst, the setup header). */
+    private static boolean isBzImage(byte[] image) {
+        return image.length > 0x206 && image[0x202] == 'H' && image[0x203] == 'd' && image[0x204] == 'r'
+                && image[0x205] == 'S';
     }
 
     /** Reads a user-named file, turning every problem into a one-line usage error. */

@@ -1,33 +1,54 @@
 package org.jvisor.machine;
 
 import java.io.ByteArrayOutputStream;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import org.jvisor.boot.E820Map;
+import org.jvisor.boot.LinuxLoader;
 import org.jvisor.boot.Multiboot;
 import org.jvisor.machine.cpu.Cpu;
+import org.jvisor.machine.cpu.CpuShutdown;
 import org.jvisor.machine.cpu.Exit;
 import org.jvisor.machine.cpu.Flags;
+import org.jvisor.machine.devices.CmosRtc;
 import org.jvisor.machine.devices.DebugExit;
-import org.jvisor.machine.devices.IrqLine;
+import org.jvisor.machine.devices.PicPair;
+import org.jvisor.machine.devices.Pit8254;
+import org.jvisor.machine.devices.SystemControlPort;
 import org.jvisor.machine.devices.Uart16550;
 import org.jvisor.machine.memory.PhysicalMemory;
 import org.jvisor.machine.memory.PortBus;
 
 /**
- * A minimal PC for running bare-metal kernels natively on the processor model: RAM, the
- * port bus, COM1 (16550A at 0x3F8, IRQ 4 once there is an interrupt controller) and the
- * debug-exit port at 0xF4. {@link #run(long)} runs until the guest ends or the budget runs out.
+ * The simulated PC: RAM, the port bus, one processor and the legacy devices a kernel
+ * expects — the 8259A pair, the 8254 PIT with port 0x61, the MC146818 RTC, COM1 (16550A,
+ * IRQ 4) and the debug-exit port at 0xF4. {@link #run(long)} runs the processor in slices,
+ * polls the timers between them, feeds console input, and idles in HLT until the next
+ * device event.
  */
 public final class Pc {
     public static final int COM1 = 0x3F8, COM1_IRQ = 4, DEBUG_EXIT_PORT = 0xF4;
-    private static final long SLICE = 1 << 20;
+    /** Instructions between device polls: about a millisecond of guest time. */
+    private static final long SLICE = 1 << 20 >> 2;
+    /** Longest wall-clock wait in one idle step, so stop requests are seen promptly. */
+    private static final long MAX_IDLE_WAIT_NANOS = 50_000_000;
 
     public final PhysicalMemory mem;
     public final PortBus ports = new PortBus();
     public final Cpu cpu;
+    public final MachineClock clock;
+    public final PicPair pic = new PicPair();
+    public final Pit8254 pit;
+    public final CmosRtc rtc;
     public final Uart16550 com1;
     public final DebugExit debugExit;
     private final ByteArrayOutputStream serial = new ByteArrayOutputStream();
+    private final BlockingQueue<Integer> console = new LinkedBlockingQueue<>();
+    private volatile boolean consoleAttached, stopRequested;
 
     /** Why {@link #run(long)} returned. */
     public enum Reason {
@@ -35,10 +56,14 @@ public final class Pc {
         DEBUG_EXIT,
         /** Triple fault or another processor shutdown. */
         SHUTDOWN,
-        /** HLT with nothing that could wake the processor (IF=0, or no interrupt source yet). */
+        /** HLT with interrupts off: how a kernel powers off or halts for good. */
         HALTED,
+        /** HLT with interrupts on but nothing left that could raise one. */
+        IDLE,
         /** The instruction budget ran out. */
         BUDGET,
+        /** Stopped from outside ({@link #stop()}), e.g. the console's Ctrl-A X. */
+        STOPPED,
         /** An exit the native machine does not expect (an intercepted exception). */
         UNEXPECTED_EXIT
     }
@@ -55,10 +80,20 @@ public final class Pc {
     public Pc(int ramBytes, IntConsumer echo) {
         mem = new PhysicalMemory(ramBytes);
         cpu = new Cpu(mem, ports);
+        clock = new MachineClock(cpu);
+        cpu.pic = pic;
+        ports.register(0x20, 2, pic.masterPorts());
+        ports.register(0xA0, 2, pic.slavePorts());
+        ports.register(0x4D0, 2, pic.elcrPorts());
+        pit = new Pit8254(clock, pic.line(0));
+        ports.register(0x40, 4, pit);
+        ports.register(0x61, 1, new SystemControlPort(clock, pit));
+        rtc = new CmosRtc(clock, LocalDateTime.now(), ramBytes, pic.line(8));
+        ports.register(0x70, 2, rtc);
         com1 = new Uart16550(b -> {
             serial.write(b);
             if (echo != null) echo.accept(b);
-        }, IrqLine.NONE);
+        }, pic.line(COM1_IRQ));
         debugExit = new DebugExit(cpu::requestStop);
         ports.register(COM1, 8, com1);
         ports.register(DEBUG_EXIT_PORT, 4, debugExit);
@@ -71,18 +106,51 @@ public final class Pc {
         return loaded;
     }
 
+    /** Loads a bzImage (Linux boot protocol) with an optional initrd and enters its 32-bit entry. */
+    public LinuxLoader.Loaded bootLinux(byte[] kernel, byte[] initrd, String cmdline) {
+        LinuxLoader.Loaded loaded = LinuxLoader.load(mem, kernel, initrd, cmdline, E820Map.forRam(mem.size(), false));
+        LinuxLoader.handOff(cpu, loaded);
+        return loaded;
+    }
+
     /** Everything COM1 has transmitted so far, as ISO-8859-1 text. */
     public String serialOutput() {
         return serial.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    /** Runs until a debug exit, a shutdown, a halt nothing can end, or about maxInstructions. */
+    /** Types one byte on the serial console; any thread. Marks the console as attached. */
+    public void consoleInput(int b) {
+        consoleAttached = true;
+        console.add(b & 0xFF);
+    }
+
+    /** Says a console may send input later, so an idle guest waits for it instead of stopping. */
+    public void attachConsole() {
+        consoleAttached = true;
+    }
+
+    /** Ends {@link #run} soon, from any thread. */
+    public void stop() {
+        stopRequested = true;
+        cpu.requestStop();
+        console.add(-1); // wakes an idle wait
+    }
+
+    /** Runs until a debug exit, a shutdown, a final halt, a stop, or about maxInstructions. */
     public Result run(long maxInstructions) {
         long start = cpu.instructions;
         while (true) {
+            if (stopRequested) return result(Reason.STOPPED, start, "stopped by the user");
+            feedConsole();
             long left = maxInstructions - (cpu.instructions - start);
             if (left <= 0) return result(Reason.BUDGET, start, "instruction budget exhausted");
-            Exit e = cpu.run(Math.min(left, SLICE));
+            Exit e;
+            try {
+                e = cpu.run(Math.min(left, SLICE));
+            } catch (CpuShutdown s) {
+                return result(Reason.SHUTDOWN, start, s.getMessage());
+            }
+            pollDevices();
             switch (e) {
                 case Exit.StopRequested s -> {
                     if (debugExit.exited()) return result(Reason.DEBUG_EXIT, start, "debug exit");
@@ -91,8 +159,8 @@ public final class Pc {
                     return result(Reason.SHUTDOWN, start, s.reason());
                 }
                 case Exit.Halted h -> {
-                    String why = (cpu.getEflags() & Flags.IF) == 0 ? "HLT with IF=0" : "HLT with no interrupt source";
-                    return result(Reason.HALTED, start, why);
+                    if ((cpu.getEflags() & Flags.IF) == 0) return result(Reason.HALTED, start, "HLT with interrupts off");
+                    if (!idle()) return result(Reason.IDLE, start, "HLT with nothing left to wake the processor");
                 }
                 case Exit.BudgetExhausted b -> { }
                 case Exit.InterruptWindow w -> { }
@@ -101,6 +169,48 @@ public final class Pc {
                 }
             }
         }
+    }
+
+    private void pollDevices() {
+        pit.poll();
+        rtc.poll();
+    }
+
+    /** Moves console bytes into COM1 while its receive queue has room. */
+    private void feedConsole() {
+        while (com1.receiveRoom() > 0) {
+            Integer b = console.poll();
+            if (b == null) return;
+            if (b >= 0) com1.receive(b);
+        }
+    }
+
+    /**
+     * The processor is halted with interrupts on: wait (in wall time) for console input or the
+     * next timer event, then move the machine's clock there. False when nothing can ever wake it.
+     */
+    private boolean idle() {
+        while (!pic.hasInterrupt() && !stopRequested) {
+            long next = Math.min(pit.nextEventNanos(), rtc.nextEventNanos());
+            if (next == Long.MAX_VALUE && !consoleAttached) return false;
+            long now = clock.nanos();
+            long wait = Math.max(0, Math.min(MAX_IDLE_WAIT_NANOS, next - now));
+            Integer b = null;
+            try {
+                b = wait > 0 ? console.poll(wait, TimeUnit.NANOSECONDS) : console.poll();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                stopRequested = true;
+            }
+            if (b == null) {
+                clock.skipTo(now + wait); // idle time passes at wall-clock speed
+            } else if (b >= 0) {
+                com1.receive(b);
+                feedConsole();
+            }
+            pollDevices();
+        }
+        return true;
     }
 
     /**

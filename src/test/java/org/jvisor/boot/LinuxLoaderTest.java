@@ -62,9 +62,9 @@ class LinuxLoaderTest {
         assertTrue(zp + 4096 <= 0x9FC00, "zero page in conventional memory");
         byte[] header = Arrays.copyOfRange(img, 0x1F1, 0x26C);
         header[0x210 - 0x1F1] = (byte) 0xFF;                     // type_of_loader: undefined
-        header[0x228 - 0x1F1] = (byte) l.cmdline();               // cmd_line_ptr (little-endian)
-        header[0x229 - 0x1F1] = (byte) (l.cmdline() >> 8);
-        header[0x22A - 0x1F1] = (byte) (l.cmdline() >> 16);
+        header[0x228 - 0x1F1] = (byte) l.cmdlineAddress();               // cmd_line_ptr (little-endian)
+        header[0x229 - 0x1F1] = (byte) (l.cmdlineAddress() >> 8);
+        header[0x22A - 0x1F1] = (byte) (l.cmdlineAddress() >> 16);
         assertArrayEquals(header, ram(zp + 0x1F1, header.length), "setup header 0x1f1..0x26b with the loader fields");
         assertEquals(0xFF, mem.read8(zp + 0x210));
         assertEquals(0x100000, mem.read32(zp + 0x214), "code32_start");
@@ -182,7 +182,7 @@ class LinuxLoaderTest {
         Cpu cpu = new Cpu(mem, new PortBus());
         LinuxLoader.handOff(cpu, l);
         assertInstanceOf(Exit.Halted.class, cpu.run(100));
-        assertEquals(l.cmdline(), cpu.r[Reg.EAX], "cmd_line_ptr read through DS");
+        assertEquals(l.cmdlineAddress(), cpu.r[Reg.EAX], "cmd_line_ptr read through DS");
         assertEquals(0x10, cpu.segSel[Seg.CS]);
         assertEquals(0x100016, cpu.eip);
     }
@@ -191,7 +191,7 @@ class LinuxLoaderTest {
     void commandLineLengthIsBoundedByCmdlineSize() {
         image.cmdlineSize = 16;
         LinuxLoader.Loaded l = load(null, "0123456789abcdef");
-        assertEquals("0123456789abcdef", cString(l.cmdline()));
+        assertEquals("0123456789abcdef", cString(l.cmdlineAddress()));
         rejects("command line too long", null, "0123456789abcdefg");
     }
 
@@ -206,7 +206,7 @@ class LinuxLoaderTest {
     @Test
     void nullCommandLineIsEmpty() {
         LinuxLoader.Loaded l = load(null, null);
-        assertEquals(0, mem.read8(l.cmdline()));
+        assertEquals(0, mem.read8(l.cmdlineAddress()));
     }
 
     @Test

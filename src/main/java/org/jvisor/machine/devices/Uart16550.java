@@ -61,6 +61,11 @@ public final class Uart16550 implements PortDevice {
         updateIrq();
     }
 
+    /** How many more host bytes {@link #receive} can queue without an overrun. */
+    public int receiveRoom() {
+        return QUEUE - rxCount;
+    }
+
     /** The baud-rate divisor programmed through the divisor latch (DLAB=1). */
     public int divisor() {
         return dlm << 8 | dll;
