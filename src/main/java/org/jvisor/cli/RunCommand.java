@@ -66,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
         System.err.printf("%njvisor: VM stopped: %s after %d instructions%n", describe(r), r.instructions());
         return switch (r.reason()) {
             case DEBUG_EXIT -> r.exitValue() & 0xFF;
-            case HALTED, IDLE, BUDGET, STOPPED -> 0;
+            case HALTED, IDLE, RESET, BUDGET, STOPPED -> 0;
             case SHUTDOWN, UNEXPECTED_EXIT -> 1;
         };
     }
@@ -77,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
             case SHUTDOWN -> "triple fault (" + r.detail() + ")";
             case HALTED -> "power off (" + r.detail() + ")";
             case IDLE -> "halted for good (" + r.detail() + ")";
+            case RESET -> "reboot (" + r.detail() + ")";
             case BUDGET -> "instruction limit reached";
             case STOPPED -> "quit from the console";
             case UNEXPECTED_EXIT -> "unexpected exit " + r.detail();

@@ -50,8 +50,9 @@ final class SerialConsole {
                 pc.consoleInput(b);
             }
         } catch (IOException e) {
-            // the terminal went away: the guest keeps running without input
+            // the terminal went away: as at end of input, the guest runs on without it
         }
+        pc.detachConsole();
     }
 
     private void enterRawMode() {

@@ -14,11 +14,17 @@ import org.jvisor.machine.cpu.Cpu;
 import org.jvisor.machine.cpu.CpuShutdown;
 import org.jvisor.machine.cpu.Exit;
 import org.jvisor.machine.cpu.Flags;
+import org.jvisor.machine.devices.A20Gate;
+import org.jvisor.machine.devices.A20Line;
 import org.jvisor.machine.devices.CmosRtc;
 import org.jvisor.machine.devices.DebugExit;
+import org.jvisor.machine.devices.I8042;
+import org.jvisor.machine.devices.PciHostBridge;
 import org.jvisor.machine.devices.PicPair;
 import org.jvisor.machine.devices.Pit8254;
+import org.jvisor.machine.devices.PostPort;
 import org.jvisor.machine.devices.SystemControlPort;
+import org.jvisor.machine.devices.SystemControlPortA;
 import org.jvisor.machine.devices.Uart16550;
 import org.jvisor.machine.memory.PhysicalMemory;
 import org.jvisor.machine.memory.PortBus;
@@ -26,7 +32,9 @@ import org.jvisor.machine.memory.PortBus;
 /**
  * The simulated PC: RAM, the port bus, one processor and the legacy devices a kernel
  * expects — the 8259A pair, the 8254 PIT with port 0x61, the MC146818 RTC, COM1 (16550A,
- * IRQ 4) and the debug-exit port at 0xF4. {@link #run(long)} runs the processor in slices,
+ * IRQ 4), the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
+ * port 0x80 and the debug-exit port at 0xF4. The A20 gate is modelled by the devices but
+ * memory always sees A20 enabled (no guest here depends on the 1 MiB wrap). {@link #run(long)} runs the processor in slices,
  * polls the timers between them, feeds console input, and idles in HLT until the next
  * device event.
  */
@@ -46,6 +54,9 @@ public final class Pc {
     public final CmosRtc rtc;
     public final Uart16550 com1;
     public final DebugExit debugExit;
+    public final I8042 keyboardController;
+    public final PciHostBridge pci;
+    private volatile boolean resetRequested;
     private final ByteArrayOutputStream serial = new ByteArrayOutputStream();
     private final BlockingQueue<Integer> console = new LinkedBlockingQueue<>();
     private volatile boolean consoleAttached, stopRequested;
@@ -60,6 +71,8 @@ public final class Pc {
         HALTED,
         /** HLT with interrupts on but nothing left that could raise one. */
         IDLE,
+        /** The guest pulsed a reset line (8042, port 0x92, 0xCF9): a reboot, which stops this VM. */
+        RESET,
         /** The instruction budget ran out. */
         BUDGET,
         /** Stopped from outside ({@link #stop()}), e.g. the console's Ctrl-A X. */
@@ -97,6 +110,17 @@ public final class Pc {
         debugExit = new DebugExit(cpu::requestStop);
         ports.register(COM1, 8, com1);
         ports.register(DEBUG_EXIT_PORT, 4, debugExit);
+        Runnable reset = () -> {
+            resetRequested = true;
+            cpu.requestStop();
+        };
+        A20Gate a20 = new A20Gate(A20Line.NONE);
+        keyboardController = new I8042(pic.line(1), pic.line(12), reset, a20.keyboardControllerInput());
+        keyboardController.attach(ports);
+        ports.register(0x92, 1, new SystemControlPortA(reset, a20.portAInput()));
+        pci = new PciHostBridge(reset);
+        ports.register(0xCF8, 8, pci);
+        ports.register(PostPort.PORT, 1, new PostPort());
     }
 
     /** Loads a Multiboot kernel with its modules and puts the processor in the hand-off state. */
@@ -129,6 +153,12 @@ public final class Pc {
         consoleAttached = true;
     }
 
+    /** The console will send nothing more (its input ended): an idle guest may now stop. */
+    public void detachConsole() {
+        consoleAttached = false;
+        console.add(-1);
+    }
+
     /** Ends {@link #run} soon, from any thread. */
     public void stop() {
         stopRequested = true;
@@ -154,6 +184,7 @@ public final class Pc {
             switch (e) {
                 case Exit.StopRequested s -> {
                     if (debugExit.exited()) return result(Reason.DEBUG_EXIT, start, "debug exit");
+                    if (resetRequested) return result(Reason.RESET, start, "reset requested by the guest");
                 }
                 case Exit.Shutdown s -> {
                     return result(Reason.SHUTDOWN, start, s.reason());

@@ -113,10 +113,13 @@ final class PitCounter {
     private void newCount(int cr, long t) {
         countRegister = cr;
         countWritten = true;
+        crLoadTick = NEVER; // NULL COUNT until this count reaches the CE
         sync(t);
         switch (mode) {
             case 0, 4 -> loadOneShot(t); // loaded on the next clock, gated or not
-            case 1, 5 -> crLoadTick = NEVER; // waits for a trigger
+            case 1, 5 -> {
+                if (t < base) loadOneShot(base - 1); // a trigger on this clock period takes the new count
+            }
             default -> newPeriodicCount(t);
         }
     }
@@ -125,9 +128,10 @@ final class PitCounter {
         if (base == NEVER) {
             if (gate) startPeriodic(t); // first count after the control word: loaded on the next clock
         } else if (frozen) {
-            crLoadTick = NEVER; // loaded by the next GATE rising edge
+            return; // loaded by the next GATE rising edge
         } else if (t < base) {
             period = countNumber(); // the load has not happened yet: it takes the new count
+            crLoadTick = base;
         } else {
             scheduleAtBoundary(t);
         }
@@ -167,7 +171,7 @@ final class PitCounter {
         terminal = n;
         base = t + 1;
         frozen = (mode == 0 || mode == 4) && !gate;
-        crLoadTick = t + 1;
+        crLoadTick = Math.min(crLoadTick, t + 1); // a retrigger reloads a count already loaded
         pendingAt = NEVER;
     }
 
@@ -207,6 +211,7 @@ final class PitCounter {
             phase = position(k);
             base = t;
         }
+        if (pendingAt != NEVER) crLoadTick = NEVER; // the new count now waits for the next trigger
         pendingAt = NEVER;
         frozen = true;
     }

@@ -4,7 +4,8 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 
 /**
- * Double-double fast paths of F2XM1 (2^-100 <= |x| < 1) and FYL2X (x not a power of two):
+ * Double-double fast paths of F2XM1 (2^-100 <= |x| < 1), FYL2X (x not a power of two) and
+ * FPATAN (operand exponents within 60 of each other):
  * series evaluated to about 104 bits, rounded by {@link FastTrig#round} only when the error
  * bound cannot cross a rounding boundary; otherwise the caller uses {@link ExtendedMath}.
  * Allocation-free: the temporaries are fields of the instance each {@link FpuState} owns.
@@ -14,6 +15,10 @@ final class FastExpLog {
     private static final double[] RECIP_H = new double[EXP_TERMS + 1], RECIP_L = new double[EXP_TERMS + 1];
     private static final double[] ODD_H = new double[LOG_TERMS + 1], ODD_L = new double[LOG_TERMS + 1];
     private static final double LN2_H, LN2_L, TWO_OVER_LN2_H, TWO_OVER_LN2_L;
+    private static final int ATAN_TERMS = 12, ATAN_STEPS = 16;
+    /** atan(k / 16) for k = 0..16, and pi, pi/2, as double-doubles. */
+    private static final double[] ATAN_H = new double[ATAN_STEPS + 1], ATAN_L = new double[ATAN_STEPS + 1];
+    private static final double PI_H, PI_L, HALF_PI_H, HALF_PI_L;
 
     static {
         MathContext mc = new MathContext(50);
@@ -32,6 +37,15 @@ final class FastExpLog {
         LN2_L = ln2.subtract(new BigDecimal(LN2_H)).doubleValue();
         TWO_OVER_LN2_H = two.doubleValue();
         TWO_OVER_LN2_L = two.subtract(new BigDecimal(TWO_OVER_LN2_H)).doubleValue();
+        for (int k = 0; k <= ATAN_STEPS; k++) {
+            BigDecimal a = ExtendedMath.atan(BigDecimal.valueOf(k).divide(BigDecimal.valueOf(ATAN_STEPS)));
+            ATAN_H[k] = a.doubleValue();
+            ATAN_L[k] = a.subtract(new BigDecimal(ATAN_H[k])).doubleValue();
+        }
+        PI_H = ExtendedMath.PI.doubleValue();
+        PI_L = ExtendedMath.PI.subtract(new BigDecimal(PI_H)).doubleValue();
+        HALF_PI_H = ExtendedMath.HALF_PI.doubleValue();
+        HALF_PI_L = ExtendedMath.HALF_PI.subtract(new BigDecimal(HALF_PI_H)).doubleValue();
     }
 
     private double ah, al;
@@ -93,6 +107,26 @@ final class FastExpLog {
         double nh = ah, nl = al;
         add(mh, ml, 1, 0);
         div(nh, nl, ah, al); // z = (m - 1) / (m + 1), |z| <= 1/3
+        return finishLog(f, base, ySe, yM);
+    }
+
+    /** y * log2(1 + x) for 2^-60 <= |x| < 1/4 and finite nonzero y (FYL2XP1). */
+    boolean ylog2xp1(FpuState f, int xSe, long xM, int ySe, long yM) {
+        int ex = Float80.unpackExp(xSe, xM);
+        if (ex < -60 || ex > -3) return false;
+        long sx = Float80.unpackSig(xM);
+        double xh = Math.scalb((double) (sx >>> 11), ex - 52), xl = Math.scalb((double) (sx & 0x7FF), ex - 63);
+        if (Float80.neg(xSe)) {
+            xh = -xh;
+            xl = -xl;
+        }
+        add(xh, xl, 2, 0);
+        div(xh, xl, ah, al); // z = x / (2 + x)
+        return finishLog(f, 0, ySe, yM);
+    }
+
+    /** From z in (ah, al): y * (base + 2 atanh(z) / ln 2), rounded. */
+    private boolean finishLog(FpuState f, int base, int ySe, long yM) {
         double zh = ah, zl = al;
         mul(zh, zl, zh, zl);
         double wh = ah, wl = al, sh = ODD_H[LOG_TERMS], sl = ODD_L[LOG_TERMS];
@@ -114,5 +148,58 @@ final class FastExpLog {
         }
         mul(lh, ll, yh, yl);
         return FastTrig.round(f, ah, al, Float80.unpackExp(ySe, yM));
+    }
+
+    /**
+     * atan2(y, x) for finite nonzero operands whose exponents differ by at most 60: z = |y/x|,
+     * atan z = atan(k/16) + atan((z - k/16) / (1 + z k/16)) with the series on |t| <= 1/32,
+     * pi/2 - atan(1/z) above 1, pi - r for x < 0.
+     */
+    boolean atan2(FpuState f, int ySe, long yM, int xSe, long xM) {
+        int d = Float80.unpackExp(ySe, yM) - Float80.unpackExp(xSe, xM);
+        if (d < -60 || d > 60) return false;
+        long sy = Float80.unpackSig(yM), sx = Float80.unpackSig(xM);
+        double yh = Math.scalb((double) (sy >>> 11), -52), yl = Math.scalb((double) (sy & 0x7FF), -63);
+        double xh = Math.scalb((double) (sx >>> 11), -52), xl = Math.scalb((double) (sx & 0x7FF), -63);
+        boolean invert = d > 0 || (d == 0 && Long.compareUnsigned(sy, sx) > 0);
+        if (invert) {
+            div(xh, xl, yh, yl);
+            ah = Math.scalb(ah, -d);
+            al = Math.scalb(al, -d);
+        } else {
+            div(yh, yl, xh, xl);
+            ah = Math.scalb(ah, d);
+            al = Math.scalb(al, d);
+        }
+        atanUnit(ah, al); // z <= 1
+        if (invert) add(HALF_PI_H, HALF_PI_L, -ah, -al);
+        if (Float80.neg(xSe)) add(PI_H, PI_L, -ah, -al);
+        if (Float80.neg(ySe)) {
+            ah = -ah;
+            al = -al;
+        }
+        return FastTrig.round(f, ah, al);
+    }
+
+    /** (ah, al) = atan(z) for 0 < z <= 1. */
+    private void atanUnit(double zh, double zl) {
+        int k = (int) Math.rint(zh * ATAN_STEPS);
+        double c = (double) k / ATAN_STEPS;
+        add(zh, zl, -c, 0);
+        double nh = ah, nl = al;
+        mul(zh, zl, c, 0);
+        add(ah, al, 1, 0);
+        div(nh, nl, ah, al); // t = (z - c) / (1 + z c), |t| <= 1/32
+        double th = ah, tl = al;
+        mul(th, tl, th, tl);
+        double wh = -ah, wl = -al, sh = ODD_H[ATAN_TERMS], sl = ODD_L[ATAN_TERMS];
+        for (int j = ATAN_TERMS - 1; j >= 0; j--) { // S = 1/(2j+1) - w S
+            mul(wh, wl, sh, sl);
+            add(ah, al, ODD_H[j], ODD_L[j]);
+            sh = ah;
+            sl = al;
+        }
+        mul(th, tl, sh, sl);
+        add(ah, al, ATAN_H[k], ATAN_L[k]);
     }
 }

@@ -27,8 +27,10 @@ import org.jvisor.machine.cpu.decode.Insn;
  * <li>As on the P6: FPTAN pushes exactly 1.0; FSIN, FCOS, FSINCOS and FPTAN with
  *     |ST(0)| >= 2^63 set C2=1 and leave the operand unchanged.</li>
  * </ul>
- * FSIN/FCOS/FSINCOS/FPTAN with 2^-40 <= |x| < 2^20 take the allocation-free double-double
- * path of {@link FastTrig} (about a microsecond); everything else, and the rare operands whose
+ * FSIN/FCOS/FSINCOS/FPTAN with 2^-40 <= |x| < 2^20, F2XM1 with 2^-100 <= |x| < 1, FYL2X,
+ * FYL2XP1 with 2^-60 <= |x| < 1/4 and FPATAN (exponents within 60) take allocation-free
+ * double-double paths ({@link FastTrig}, {@link FastExpLog}; about a microsecond); extreme
+ * operands, and the rare operands whose
  * fast result lies too close to a rounding boundary, go through {@link ExtendedMath}'s
  * BigDecimal series, which allocates and costs tens of microseconds.
  */

@@ -145,6 +145,7 @@ final class FpuTranscendentalValues {
             ExtendedMath.round(f, signed(v, nx ^ ny), ex - 63 + Float80.unpackExp(ySe, yM) - 63, false, 0);
             return true;
         }
+        if (f.fastExpLog.ylog2xp1(f, xSe, xM, ySe, yM)) return true;
         BigDecimal x = signed(ExtendedMath.exact(sx, ex - 63), nx);
         l = ExtendedMath.ln(BigDecimal.ONE.add(x)).divide(ExtendedMath.LN2, ExtendedMath.MC);
         productWithY(f, l, ny, ySe, yM);
@@ -182,6 +183,7 @@ final class FpuTranscendentalValues {
             ExtendedMath.round(f, signed(nx ? pi.subtract(q) : q, ny), 0, false, 0);
             return true;
         }
+        if (f.fastExpLog.atan2(f, ySe, yM, xSe, xM)) return true;
         int ey = Float80.unpackExp(ySe, yM), ex = Float80.unpackExp(xSe, xM), d = ey - ex;
         BigDecimal ratio = ExtendedMath.exact(Float80.unpackSig(yM), 0)
                 .divide(ExtendedMath.exact(Float80.unpackSig(xM), 0), ExtendedMath.MC);

@@ -59,4 +59,53 @@ class FastExpLogTest {
         }
         assertTrue(declined < 10, "declined " + declined);
     }
+
+    @Test
+    void atan2AgreesWithTheBigDecimalPath() {
+        Random rnd = new Random(14);
+        int declined = 0;
+        for (int n = 0; n < 2000; n++) {
+            long ym = rnd.nextLong() | Float80.INT_BIT, xm = rnd.nextLong() | Float80.INT_BIT;
+            int ySe = (rnd.nextBoolean() ? 0x8000 : 0) | (Float80.BIAS + rnd.nextInt(40) - 20);
+            int xSe = (rnd.nextBoolean() ? 0x8000 : 0) | (Float80.BIAS + rnd.nextInt(40) - 20);
+            FpuState fast = new FpuState(), slow = new FpuState();
+            fast.control = slow.control = 0x037F | rnd.nextInt(4) << 10;
+            if (!fast.fastExpLog.atan2(fast, ySe, ym, xSe, xm)) {
+                declined++;
+                continue;
+            }
+            BigDecimal y = ExtendedMath.exact(ym, (ySe & 0x7FFF) - Float80.BIAS - 63);
+            BigDecimal x = ExtendedMath.exact(xm, (xSe & 0x7FFF) - Float80.BIAS - 63);
+            BigDecimal a = ExtendedMath.atan(y.divide(x, ExtendedMath.MC));
+            if ((xSe & 0x8000) != 0) a = ExtendedMath.PI.subtract(a, ExtendedMath.MC);
+            ExtendedMath.round(slow, (ySe & 0x8000) != 0 ? a.negate() : a, 0, false, 0);
+            same(slow, fast, String.format("fpatan y %04x:%016x x %04x:%016x", ySe, ym, xSe, xm));
+        }
+        assertTrue(declined < 10, "declined " + declined);
+    }
+
+    @Test
+    void ylog2xp1AgreesWithTheBigDecimalPath() {
+        Random rnd = new Random(15);
+        int declined = 0;
+        for (int n = 0; n < 2000; n++) {
+            long xm = rnd.nextLong() | Float80.INT_BIT, ym = rnd.nextLong() | Float80.INT_BIT;
+            int ex = -3 - rnd.nextInt(n % 3 == 0 ? 58 : 6);
+            int xSe = (rnd.nextBoolean() ? 0x8000 : 0) | (ex + Float80.BIAS);
+            int ySe = (rnd.nextBoolean() ? 0x8000 : 0) | (rnd.nextInt(200) - 100 + Float80.BIAS);
+            FpuState fast = new FpuState(), slow = new FpuState();
+            fast.control = slow.control = 0x037F | rnd.nextInt(4) << 10;
+            if (!fast.fastExpLog.ylog2xp1(fast, xSe, xm, ySe, ym)) {
+                declined++;
+                continue;
+            }
+            BigDecimal x = ExtendedMath.exact(xm, ex - 63);
+            if ((xSe & 0x8000) != 0) x = x.negate();
+            BigDecimal l = ExtendedMath.ln(BigDecimal.ONE.add(x)).divide(ExtendedMath.LN2, ExtendedMath.MC);
+            BigDecimal v = l.multiply(ExtendedMath.exact(ym, 0), ExtendedMath.MC);
+            ExtendedMath.round(slow, (ySe & 0x8000) != 0 ? v.negate() : v, (ySe & 0x7FFF) - Float80.BIAS - 63, false, 0);
+            same(slow, fast, String.format("fyl2xp1 x %04x:%016x y %04x:%016x", xSe, xm, ySe, ym));
+        }
+        assertTrue(declined < 10, "declined " + declined);
+    }
 }
