@@ -170,8 +170,8 @@ public final class Pc {
     public Result run(long maxInstructions) {
         long start = cpu.instructions;
         while (true) {
+            feedConsole(); // first: keystrokes typed before a stop still reach the guest
             if (stopRequested) return result(Reason.STOPPED, start, "stopped by the user");
-            feedConsole();
             long left = maxInstructions - (cpu.instructions - start);
             if (left <= 0) return result(Reason.BUDGET, start, "instruction budget exhausted");
             Exit e;
