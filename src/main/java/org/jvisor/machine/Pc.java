@@ -2,6 +2,7 @@ package org.jvisor.machine;
 
 import java.io.ByteArrayOutputStream;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -32,7 +33,7 @@ import org.jvisor.machine.memory.PortBus;
 /**
  * The simulated PC: RAM, the port bus, one processor and the legacy devices a kernel
  * expects — the 8259A pair, the 8254 PIT with port 0x61, the MC146818 RTC, COM1 (16550A,
- * IRQ 4), the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
+ * IRQ 4, the console) and COM2-COM4, the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
  * port 0x80 and the debug-exit port at 0xF4. The A20 gate is modelled by the devices but
  * memory always sees A20 enabled (no guest here depends on the 1 MiB wrap). {@link #run(long)} runs the processor in slices,
  * polls the timers between them, feeds console input, and idles in HLT until the next
@@ -101,7 +102,7 @@ public final class Pc {
         pit = new Pit8254(clock, pic.line(0));
         ports.register(0x40, 4, pit);
         ports.register(0x61, 1, new SystemControlPort(clock, pit));
-        rtc = new CmosRtc(clock, LocalDateTime.now(), ramBytes, pic.line(8));
+        rtc = new CmosRtc(clock, LocalDateTime.now(ZoneOffset.UTC), ramBytes, pic.line(8)); // PC RTCs keep UTC for Linux
         ports.register(0x70, 2, rtc);
         com1 = new Uart16550(b -> {
             serial.write(b);
@@ -109,6 +110,11 @@ public final class Pc {
         }, pic.line(COM1_IRQ));
         debugExit = new DebugExit(cpu::requestStop);
         ports.register(COM1, 8, com1);
+        // COM2-COM4 exist (a kernel probes them) but lead nowhere: output is dropped, no input.
+        // COM3/COM4 would share IRQ 4/3 with COM1/COM2; ISA edge lines cannot be shared, so theirs stay unwired.
+        ports.register(0x2F8, 8, new Uart16550(b -> { }, pic.line(3)));
+        ports.register(0x3E8, 8, new Uart16550(b -> { }, org.jvisor.machine.devices.IrqLine.NONE));
+        ports.register(0x2E8, 8, new Uart16550(b -> { }, org.jvisor.machine.devices.IrqLine.NONE));
         ports.register(DEBUG_EXIT_PORT, 4, debugExit);
         Runnable reset = () -> {
             resetRequested = true;
@@ -170,8 +176,8 @@ public final class Pc {
     public Result run(long maxInstructions) {
         long start = cpu.instructions;
         while (true) {
+            feedConsole(); // first: keystrokes typed before a stop still reach the guest
             if (stopRequested) return result(Reason.STOPPED, start, "stopped by the user");
-            feedConsole();
             long left = maxInstructions - (cpu.instructions - start);
             if (left <= 0) return result(Reason.BUDGET, start, "instruction budget exhausted");
             Exit e;
