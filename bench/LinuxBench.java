@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * cold-process NANOS      JVM launch (LAUNCH_EPOCH_NANOS, from the script) to the first prompt
  * cold-vm NANOS           new Pc to the first prompt, first boot in this JVM
  * warm NANOS...           new Pc to the prompt, each later boot
+ * boot-instructions N     guest instructions retired by the last boot up to its prompt (approximate)
  * work NAME NANOS...      each run of a workload
  * output NAME TEXT        what the workload printed (one line, escaped)
  * instructions NAME N     guest instructions retired during the fastest run (read while it runs: approximate)
@@ -49,6 +50,7 @@ public class LinuxBench {
             System.out.flush();
         }
         System.out.println();
+        System.out.println("boot-instructions " + guest.instructions());
         // Kernel messages (e.g. the later switch to the TSC clocksource) would mix with the workloads' output.
         guest.command("dmesg -n 1", timeoutNanos);
         for (int w = 7; w + 1 < args.length; w += 2) {
