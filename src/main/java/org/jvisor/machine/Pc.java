@@ -26,6 +26,8 @@ import org.jvisor.machine.devices.Pit8254;
 import org.jvisor.machine.devices.PostPort;
 import org.jvisor.machine.devices.SystemControlPort;
 import org.jvisor.machine.devices.SystemControlPortA;
+import org.jvisor.machine.devices.ata.AtaController;
+import org.jvisor.machine.devices.ata.DiskImage;
 import org.jvisor.machine.devices.Uart16550;
 import org.jvisor.machine.memory.PhysicalMemory;
 import org.jvisor.machine.memory.PortBus;
@@ -33,7 +35,7 @@ import org.jvisor.machine.memory.PortBus;
 /**
  * The simulated PC: RAM, the port bus, one processor and the legacy devices a kernel
  * expects — the 8259A pair, the 8254 PIT with port 0x61, the MC146818 RTC, COM1 (16550A,
- * IRQ 4, the console) and COM2-COM4, the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
+ * IRQ 4, the console) and COM2-COM4, the ATA controller (IRQ 14/15) with raw disk images, the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
  * port 0x80 and the debug-exit port at 0xF4. The A20 gate is modelled by the devices but
  * memory always sees A20 enabled (no guest here depends on the 1 MiB wrap). {@link #run(long)} runs the processor in slices,
  * polls the timers between them, feeds console input, and idles in HLT until the next
@@ -57,6 +59,7 @@ public final class Pc {
     public final DebugExit debugExit;
     public final I8042 keyboardController;
     public final PciHostBridge pci;
+    public final AtaController ata;
     private volatile boolean resetRequested;
     private final ByteArrayOutputStream serial = new ByteArrayOutputStream();
     private final BlockingQueue<Integer> console = new LinkedBlockingQueue<>();
@@ -92,6 +95,14 @@ public final class Pc {
 
     /** @param echo also receives every byte COM1 transmits (e.g. System.out::write), or null */
     public Pc(int ramBytes, IntConsumer echo) {
+        this(ramBytes, echo, List.of());
+    }
+
+    /**
+     * @param disks raw images for the ATA controller, in QEMU's order: primary master, primary
+     *              slave, secondary master, secondary slave (at most four)
+     */
+    public Pc(int ramBytes, IntConsumer echo, List<DiskImage> disks) {
         mem = new PhysicalMemory(ramBytes);
         cpu = new Cpu(mem, ports);
         clock = new MachineClock(cpu);
@@ -127,6 +138,8 @@ public final class Pc {
         pci = new PciHostBridge(reset);
         ports.register(0xCF8, 8, pci);
         ports.register(PostPort.PORT, 1, new PostPort());
+        ata = new AtaController(disks, pic.line(14), pic.line(15));
+        ata.register(ports);
     }
 
     /** Loads a Multiboot kernel with its modules and puts the processor in the hand-off state. */
@@ -170,6 +183,11 @@ public final class Pc {
         stopRequested = true;
         cpu.requestStop();
         console.add(-1); // wakes an idle wait
+    }
+
+    /** Flushes and releases the disk images; the machine must not run afterwards. */
+    public void close() {
+        ata.close();
     }
 
     /** Runs until a debug exit, a shutdown, a final halt, a stop, or about maxInstructions. */

@@ -66,6 +66,15 @@ class MainTest {
     }
 
     @Test
+    void diskThatCannotBeOpened() throws Exception {
+        Path k = Files.write(dir.resolve("k.bin"), tinyKernel());
+        assertOneLineError(run("run", "--mode", "native", "--kernel", k.toString(), "--disk",
+                dir.resolve("no-such.img").toString()), "no-such.img");
+        Path odd = Files.write(dir.resolve("odd.img"), new byte[1000]);
+        assertOneLineError(run("run", "--mode", "native", "--kernel", k.toString(), "--disk", odd.toString()), "512");
+    }
+
+    @Test
     void badMemorySize() {
         assertOneLineError(run("run", "-m", "lots"), "memory size");
         assertOneLineError(run("run", "-m", "0"), "memory size");
