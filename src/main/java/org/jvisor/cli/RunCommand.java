@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code jvisor run}: boots one guest with its serial console on this terminal. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Boot a guest. With no arguments: the bundled Linux guest.")
+        description = "Boot a guest. With no arguments: the bundled Linux guest; with only --disk: the first disk's boot sector.")
 final class RunCommand implements Callable<Integer> {
     /** The bundled guest's command line: serial console, no probing of hardware we lack. */
     static final String DEFAULT_APPEND = "console=ttyS0 panic=-1";
@@ -51,13 +51,17 @@ final class RunCommand implements Callable<Integer> {
         if (m != Mode.NATIVE) {
             throw new UsageError("mode '" + mode + "' is not built yet; use --mode native");
         }
-        boolean bundled = kernel == null;
-        byte[] image = readInput(bundled ? GuestImages.kernel() : kernel, "kernel");
+        List<DiskImage> images = openDisks();
+        // No kernel: boot the first disk's boot sector when there are disks, else the bundled guest.
+        boolean fromDisk = kernel == null && initrd == null && !images.isEmpty();
+        boolean bundled = kernel == null && !fromDisk;
+        byte[] image = fromDisk ? null : readInput(bundled ? GuestImages.kernel() : kernel, "kernel");
         Path initrdPath = initrd != null ? initrd : bundled ? GuestImages.initrd() : null;
         byte[] ramdisk = initrdPath == null ? null : readInput(initrdPath, "initrd");
-        List<DiskImage> images = openDisks();
         Pc pc = new Pc(ram, SerialConsole.output(System.out), images);
-        if (isBzImage(image)) {
+        if (fromDisk) {
+            pc.bootFromDisk(images.get(0));
+        } else if (isBzImage(image)) {
             pc.bootLinux(image, ramdisk, append == null ? DEFAULT_APPEND : append);
         } else {
             if (ramdisk != null) throw new UsageError("--initrd is for Linux kernels, and this is not a bzImage");

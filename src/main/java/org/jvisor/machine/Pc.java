@@ -156,6 +156,29 @@ public final class Pc {
         return loaded;
     }
 
+    /**
+     * Boots from a disk's first sector as PC firmware does: the 512-byte boot sector (ending in
+     * 55 AA) is loaded at 0000:7C00 and entered in real mode with DL = 0x80, the first hard
+     * disk. No BIOS services exist yet, so the boot code must drive the hardware itself.
+     */
+    public void bootFromDisk(DiskImage disk) {
+        byte[] sector = new byte[512];
+        try {
+            disk.read(0, sector, 0, 1);
+        } catch (java.io.IOException e) {
+            throw new org.jvisor.boot.BootException("cannot read the boot sector of " + disk.path() + ": " + e.getMessage());
+        }
+        if ((sector[510] & 0xFF) != 0x55 || (sector[511] & 0xFF) != 0xAA) {
+            throw new org.jvisor.boot.BootException(disk.path() + " is not bootable (no 55 AA signature in its first sector)");
+        }
+        mem.load(0x7C00, sector);
+        cpu.reset();
+        cpu.setSegment(org.jvisor.machine.cpu.Seg.CS, 0, 0, 0xFFFF, 0x9B);
+        cpu.eip = 0x7C00;
+        cpu.r[org.jvisor.machine.cpu.Reg.EDX] = 0x80;
+        cpu.r[org.jvisor.machine.cpu.Reg.ESP] = 0x7C00;
+    }
+
     /** Everything COM1 has transmitted so far, as ISO-8859-1 text. */
     public String serialOutput() {
         return serial.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
