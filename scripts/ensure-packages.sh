@@ -6,6 +6,7 @@ need=()
 command -v mvn >/dev/null || need+=(maven)
 command -v gcc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
+command -v python3 >/dev/null || need+=(python3)
 # gcc-multilib: the test kernels and the 32-bit differential harness are built with gcc -m32.
 if ! echo 'int main(void){return 0;}' | gcc -m32 -static -x c -o /dev/null - >/dev/null 2>&1; then
   need+=(gcc-multilib)

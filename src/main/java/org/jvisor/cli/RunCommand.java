@@ -7,12 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jvisor.machine.Pc;
+import org.jvisor.machine.devices.ata.AtaController;
+import org.jvisor.machine.devices.ata.DiskImage;
+import org.jvisor.machine.devices.ata.DiskImageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code jvisor run}: boots one guest with its serial console on this terminal. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Boot a guest. With no arguments: the bundled Linux guest.")
+        description = "Boot a guest. With no arguments: the bundled Linux guest; with only --disk: the first disk's boot sector.")
 final class RunCommand implements Callable<Integer> {
     /** The bundled guest's command line: serial console, no probing of hardware we lack. */
     static final String DEFAULT_APPEND = "console=ttyS0 panic=-1";
@@ -26,7 +29,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--append", paramLabel = "CMDLINE", description = "Kernel command line.")
     String append;
 
-    @Option(names = "--disk", paramLabel = "FILE", description = "Raw disk image; may be repeated.")
+    @Option(names = "--disk", paramLabel = "FILE[,ro]",
+            description = "Raw disk image on the ATA controller; ',ro' makes it read-only. Up to four, in order"
+                    + " primary master, primary slave, secondary master, secondary slave.")
     List<Path> disks = new ArrayList<>();
 
     @Option(names = "-m", paramLabel = "SIZE", description = "RAM size, e.g. 128M (default) or 1G.", defaultValue = "128M")
@@ -46,13 +51,17 @@ final class RunCommand implements Callable<Integer> {
         if (m != Mode.NATIVE) {
             throw new UsageError("mode '" + mode + "' is not built yet; use --mode native");
         }
-        if (!disks.isEmpty()) throw new UsageError("--disk needs the ATA controller, which is not wired in yet");
-        boolean bundled = kernel == null;
-        byte[] image = readInput(bundled ? GuestImages.kernel() : kernel, "kernel");
+        List<DiskImage> images = openDisks();
+        // No kernel: boot the first disk's boot sector when there are disks, else the bundled guest.
+        boolean fromDisk = kernel == null && initrd == null && !images.isEmpty();
+        boolean bundled = kernel == null && !fromDisk;
+        byte[] image = fromDisk ? null : readInput(bundled ? GuestImages.kernel() : kernel, "kernel");
         Path initrdPath = initrd != null ? initrd : bundled ? GuestImages.initrd() : null;
         byte[] ramdisk = initrdPath == null ? null : readInput(initrdPath, "initrd");
-        Pc pc = new Pc(ram, SerialConsole.output(System.out));
-        if (isBzImage(image)) {
+        Pc pc = new Pc(ram, SerialConsole.output(System.out), images);
+        if (fromDisk) {
+            pc.bootFromDisk(images.get(0));
+        } else if (isBzImage(image)) {
             pc.bootLinux(image, ramdisk, append == null ? DEFAULT_APPEND : append);
         } else {
             if (ramdisk != null) throw new UsageError("--initrd is for Linux kernels, and this is not a bzImage");
@@ -60,8 +69,13 @@ final class RunCommand implements Callable<Integer> {
         }
         SerialConsole console = new SerialConsole(pc, System.in);
         console.start();
-        Pc.Result r = pc.run(maxInstructions < 0 ? Long.MAX_VALUE : maxInstructions);
-        console.restore();
+        Pc.Result r;
+        try {
+            r = pc.run(maxInstructions < 0 ? Long.MAX_VALUE : maxInstructions);
+        } finally {
+            pc.close();
+            console.restore();
+        }
         System.out.flush();
         System.err.printf("%njvisor: VM stopped: %s after %d instructions%n", describe(r), r.instructions());
         return switch (r.reason()) {
@@ -82,6 +96,25 @@ final class RunCommand implements Callable<Integer> {
             case STOPPED -> "quit from the console";
             case UNEXPECTED_EXIT -> "unexpected exit " + r.detail();
         };
+    }
+
+    /** Opens every --disk image; any problem is one line naming the file, and nothing stays open. */
+    private List<DiskImage> openDisks() {
+        if (disks.size() > AtaController.MAX_DISKS) {
+            throw new UsageError("at most " + AtaController.MAX_DISKS + " disks (the ATA controller has two channels)");
+        }
+        List<DiskImage> images = new ArrayList<>();
+        try {
+            for (Path d : disks) {
+                String name = d.toString();
+                boolean ro = name.endsWith(",ro");
+                images.add(DiskImage.open(Path.of(ro ? name.substring(0, name.length() - 3) : name), ro));
+            }
+        } catch (DiskImageException e) {
+            images.forEach(DiskImage::close);
+            throw new UsageError(e.getMessage());
+        }
+        return images;
     }
 
     /** A Linux boot-protocol image carries "HdrS" at offset 0x202 (boot.rst, the setup header). */

@@ -2,6 +2,7 @@ package org.jvisor.machine;
 
 import java.io.ByteArrayOutputStream;
 import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,6 +26,8 @@ import org.jvisor.machine.devices.Pit8254;
 import org.jvisor.machine.devices.PostPort;
 import org.jvisor.machine.devices.SystemControlPort;
 import org.jvisor.machine.devices.SystemControlPortA;
+import org.jvisor.machine.devices.ata.AtaController;
+import org.jvisor.machine.devices.ata.DiskImage;
 import org.jvisor.machine.devices.Uart16550;
 import org.jvisor.machine.memory.PhysicalMemory;
 import org.jvisor.machine.memory.PortBus;
@@ -32,7 +35,7 @@ import org.jvisor.machine.memory.PortBus;
 /**
  * The simulated PC: RAM, the port bus, one processor and the legacy devices a kernel
  * expects — the 8259A pair, the 8254 PIT with port 0x61, the MC146818 RTC, COM1 (16550A,
- * IRQ 4), the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
+ * IRQ 4, the console) and COM2-COM4, the ATA controller (IRQ 14/15) with raw disk images, the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
  * port 0x80 and the debug-exit port at 0xF4. The A20 gate is modelled by the devices but
  * memory always sees A20 enabled (no guest here depends on the 1 MiB wrap). {@link #run(long)} runs the processor in slices,
  * polls the timers between them, feeds console input, and idles in HLT until the next
@@ -56,6 +59,7 @@ public final class Pc {
     public final DebugExit debugExit;
     public final I8042 keyboardController;
     public final PciHostBridge pci;
+    public final AtaController ata;
     private volatile boolean resetRequested;
     private final ByteArrayOutputStream serial = new ByteArrayOutputStream();
     private final BlockingQueue<Integer> console = new LinkedBlockingQueue<>();
@@ -91,6 +95,14 @@ public final class Pc {
 
     /** @param echo also receives every byte COM1 transmits (e.g. System.out::write), or null */
     public Pc(int ramBytes, IntConsumer echo) {
+        this(ramBytes, echo, List.of());
+    }
+
+    /**
+     * @param disks raw images for the ATA controller, in QEMU's order: primary master, primary
+     *              slave, secondary master, secondary slave (at most four)
+     */
+    public Pc(int ramBytes, IntConsumer echo, List<DiskImage> disks) {
         mem = new PhysicalMemory(ramBytes);
         cpu = new Cpu(mem, ports);
         clock = new MachineClock(cpu);
@@ -101,7 +113,7 @@ public final class Pc {
         pit = new Pit8254(clock, pic.line(0));
         ports.register(0x40, 4, pit);
         ports.register(0x61, 1, new SystemControlPort(clock, pit));
-        rtc = new CmosRtc(clock, LocalDateTime.now(), ramBytes, pic.line(8));
+        rtc = new CmosRtc(clock, LocalDateTime.now(ZoneOffset.UTC), ramBytes, pic.line(8)); // PC RTCs keep UTC for Linux
         ports.register(0x70, 2, rtc);
         com1 = new Uart16550(b -> {
             serial.write(b);
@@ -109,6 +121,11 @@ public final class Pc {
         }, pic.line(COM1_IRQ));
         debugExit = new DebugExit(cpu::requestStop);
         ports.register(COM1, 8, com1);
+        // COM2-COM4 exist (a kernel probes them) but lead nowhere: output is dropped, no input.
+        // COM3/COM4 would share IRQ 4/3 with COM1/COM2; ISA edge lines cannot be shared, so theirs stay unwired.
+        ports.register(0x2F8, 8, new Uart16550(b -> { }, pic.line(3)));
+        ports.register(0x3E8, 8, new Uart16550(b -> { }, org.jvisor.machine.devices.IrqLine.NONE));
+        ports.register(0x2E8, 8, new Uart16550(b -> { }, org.jvisor.machine.devices.IrqLine.NONE));
         ports.register(DEBUG_EXIT_PORT, 4, debugExit);
         Runnable reset = () -> {
             resetRequested = true;
@@ -121,6 +138,8 @@ public final class Pc {
         pci = new PciHostBridge(reset);
         ports.register(0xCF8, 8, pci);
         ports.register(PostPort.PORT, 1, new PostPort());
+        ata = new AtaController(disks, pic.line(14), pic.line(15));
+        ata.register(ports);
     }
 
     /** Loads a Multiboot kernel with its modules and puts the processor in the hand-off state. */
@@ -135,6 +154,29 @@ public final class Pc {
         LinuxLoader.Loaded loaded = LinuxLoader.load(mem, kernel, initrd, cmdline, E820Map.forRam(mem.size(), false));
         LinuxLoader.handOff(cpu, loaded);
         return loaded;
+    }
+
+    /**
+     * Boots from a disk's first sector as PC firmware does: the 512-byte boot sector (ending in
+     * 55 AA) is loaded at 0000:7C00 and entered in real mode with DL = 0x80, the first hard
+     * disk. No BIOS services exist yet, so the boot code must drive the hardware itself.
+     */
+    public void bootFromDisk(DiskImage disk) {
+        byte[] sector = new byte[512];
+        try {
+            disk.read(0, sector, 0, 1);
+        } catch (java.io.IOException e) {
+            throw new org.jvisor.boot.BootException("cannot read the boot sector of " + disk.path() + ": " + e.getMessage());
+        }
+        if ((sector[510] & 0xFF) != 0x55 || (sector[511] & 0xFF) != 0xAA) {
+            throw new org.jvisor.boot.BootException(disk.path() + " is not bootable (no 55 AA signature in its first sector)");
+        }
+        mem.load(0x7C00, sector);
+        cpu.reset();
+        cpu.setSegment(org.jvisor.machine.cpu.Seg.CS, 0, 0, 0xFFFF, 0x9B);
+        cpu.eip = 0x7C00;
+        cpu.r[org.jvisor.machine.cpu.Reg.EDX] = 0x80;
+        cpu.r[org.jvisor.machine.cpu.Reg.ESP] = 0x7C00;
     }
 
     /** Everything COM1 has transmitted so far, as ISO-8859-1 text. */
@@ -166,12 +208,17 @@ public final class Pc {
         console.add(-1); // wakes an idle wait
     }
 
+    /** Flushes and releases the disk images; the machine must not run afterwards. */
+    public void close() {
+        ata.close();
+    }
+
     /** Runs until a debug exit, a shutdown, a final halt, a stop, or about maxInstructions. */
     public Result run(long maxInstructions) {
         long start = cpu.instructions;
         while (true) {
+            feedConsole(); // first: keystrokes typed before a stop still reach the guest
             if (stopRequested) return result(Reason.STOPPED, start, "stopped by the user");
-            feedConsole();
             long left = maxInstructions - (cpu.instructions - start);
             if (left <= 0) return result(Reason.BUDGET, start, "instruction budget exhausted");
             Exit e;

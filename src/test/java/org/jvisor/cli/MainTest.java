@@ -66,6 +66,40 @@ class MainTest {
     }
 
     @Test
+    void diskThatCannotBeOpened() throws Exception {
+        Path k = Files.write(dir.resolve("k.bin"), tinyKernel());
+        assertOneLineError(run("run", "--mode", "native", "--kernel", k.toString(), "--disk",
+                dir.resolve("no-such.img").toString()), "no-such.img");
+        Path odd = Files.write(dir.resolve("odd.img"), new byte[1000]);
+        assertOneLineError(run("run", "--mode", "native", "--kernel", k.toString(), "--disk", odd.toString()), "512");
+    }
+
+    @Test
+    void bootsTheFirstDisksBootSectorInRealMode() throws Exception {
+        // mov al,'B'; mov dx,0x3f8; out dx,al; mov al,5; out 0xf4,al; hlt  (16-bit code at 0000:7C00)
+        byte[] sector = new byte[512];
+        byte[] code = {(byte) 0xB0, 'B', (byte) 0xBA, (byte) 0xF8, 0x03, (byte) 0xEE, (byte) 0xB0, 5,
+            (byte) 0xE6, (byte) 0xF4, (byte) 0xF4};
+        System.arraycopy(code, 0, sector, 0, code.length);
+        sector[510] = 0x55;
+        sector[511] = (byte) 0xAA;
+        Path disk = Files.write(dir.resolve("boot.img"), sector);
+        PrintStream saved = System.out;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(console, true));
+        Outcome o;
+        try {
+            o = run("run", "--mode", "native", "-m", "8M", "--disk", disk + ",ro");
+        } finally {
+            System.setOut(saved);
+        }
+        assertEquals("B", console.toString());
+        assertEquals(5, o.code());
+        assertOneLineError(run("run", "--mode", "native", "--disk", Files.write(dir.resolve("blank.img"),
+                new byte[1024]).toString()), "not bootable");
+    }
+
+    @Test
     void badMemorySize() {
         assertOneLineError(run("run", "-m", "lots"), "memory size");
         assertOneLineError(run("run", "-m", "0"), "memory size");

@@ -17,9 +17,10 @@ final class GuestSession implements AutoCloseable {
     private final Thread runner;
     private volatile Pc.Result result;
 
-    GuestSession(int ramBytes, String cmdline) throws java.io.IOException {
+    GuestSession(int ramBytes, String cmdline, java.util.List<org.jvisor.machine.devices.ata.DiskImage> disks)
+            throws java.io.IOException {
         Path root = Path.of(System.getProperty("jvisor.root", "."));
-        pc = new Pc(ramBytes, null);
+        pc = new Pc(ramBytes, null, disks);
         pc.bootLinux(Files.readAllBytes(root.resolve("images/bzImage")),
                 Files.readAllBytes(root.resolve("images/initramfs.cpio.gz")), cmdline);
         pc.attachConsole();
@@ -71,5 +72,6 @@ final class GuestSession implements AutoCloseable {
     public void close() throws InterruptedException {
         pc.stop();
         runner.join(10_000);
+        pc.close();
     }
 }

@@ -3,7 +3,14 @@ package org.jvisor.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
+import org.jvisor.machine.devices.ata.DiskImage;
+import org.junit.jupiter.api.io.TempDir;
 import org.jvisor.machine.Pc;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +21,18 @@ import org.junit.jupiter.api.Test;
 class LinuxNativeBootTest {
     private static final Duration BOOT = Duration.ofMinutes(4), COMMAND = Duration.ofMinutes(2);
 
+    @TempDir
+    Path dir;
+
     @Test
     void bootsToShellRunsCommandsAndPowersOff() throws Exception {
-        try (GuestSession guest = new GuestSession(128 << 20, "console=ttyS0 panic=-1")) {
+        Path diskFile = dir.resolve("disk.img");
+        try (var f = java.nio.channels.FileChannel.open(diskFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            f.truncate(0).position((8 << 20) - 1).write(java.nio.ByteBuffer.wrap(new byte[1]));
+        }
+        String token = "written-by-the-guest-" + System.nanoTime();
+        try (GuestSession guest = new GuestSession(128 << 20, "console=ttyS0 panic=-1",
+                List.of(DiskImage.open(diskFile, false)))) {
             guest.await(GuestSession.PROMPT, 0, BOOT);
             String boot = guest.pc().serialOutput();
             assertTrue(boot.contains("Linux version 6.1"), "kernel banner");
@@ -47,10 +63,20 @@ class LinuxNativeBootTest {
 
             assertEquals("5\n", guest.command("expr 2 + 3", COMMAND));
 
+            assertTrue(guest.pc().serialOutput().contains("ATA-6: JVISOR HARDDISK"), "libata identified the disk");
+            String disk = guest.command("mke2fs -q /dev/sda >/dev/null && mount -t ext2 /dev/sda /mnt && echo " + token
+                    + " > /mnt/hello && umount /mnt && mount -t ext2 -o ro /dev/sda /mnt && cat /mnt/hello && umount /mnt",
+                    COMMAND);
+            // The long command line wraps in the echo and kernel messages may interleave: look for the line.
+            assertTrue(disk.lines().anyMatch(token::equals), "a file written on the ATA disk reads back after a remount: " + disk);
+
             guest.type("poweroff\n");
             Pc.Result r = guest.awaitStop(COMMAND);
             assertEquals(Pc.Reason.HALTED, r.reason(), r.toString());
             assertTrue(guest.pc().serialOutput().contains("System halted"));
         }
+        // The write reached the image file itself (ext2 keeps the file's data in a block of its own).
+        byte[] image = Files.readAllBytes(diskFile);
+        assertTrue(new String(image, StandardCharsets.ISO_8859_1).contains(token), "the token is in the disk image file");
     }
 }

@@ -6,21 +6,21 @@ final class Ata {
 
     static final int SECTOR = 512;
 
-    // Command block register offsets (7.1, Table 15): reads / writes where they differ.
+    // Command block register offsets (clause 7, register addressing): reads / writes where they differ.
     static final int DATA = 0, ERROR_FEATURES = 1, COUNT = 2, LBA_LOW = 3, LBA_MID = 4, LBA_HIGH = 5;
     static final int DEVICE = 6, STATUS_COMMAND = 7;
 
-    // Status register (7.15).
+    // Status register (clause 7, Status).
     static final int BSY = 0x80, DRDY = 0x40, DF = 0x20, DSC = 0x10, DRQ = 0x08, ERR = 0x01;
     /** Idle and ready: DRDY plus bit 4 (seek complete on older drives, which old drivers wait for). */
     static final int READY = DRDY | DSC;
 
-    // Error register (7.9).
+    // Error register (clause 7, Error).
     static final int UNC = 0x40, IDNF = 0x10, ABRT = 0x04;
-    /** Diagnostic code after reset or EXECUTE DEVICE DIAGNOSTIC: device passed (9.10, Table 26). */
+    /** Diagnostic code after reset or EXECUTE DEVICE DIAGNOSTIC: device passed (9.10). */
     static final int DIAG_PASSED = 0x01;
 
-    // Device register (7.10) and Device Control register (7.8).
+    // Device register and Device Control register (clause 7).
     static final int DEV_LBA = 0x40, DEV_SELECT = 0x10;
     static final int CTL_HOB = 0x80, CTL_SRST = 0x04, CTL_NIEN = 0x02;
 
@@ -38,7 +38,7 @@ final class Ata {
     static final int CHECK_POWER_MODE = 0xE5, SLEEP = 0xE6, FLUSH_CACHE = 0xE7, FLUSH_CACHE_EXT = 0xEA;
     static final int IDENTIFY = 0xEC, SET_FEATURES = 0xEF;
 
-    // SET FEATURES subcommands (8.37, Table 31).
+    // SET FEATURES subcommands (8.36).
     static final int SF_ENABLE_WCACHE = 0x02, SF_TRANSFER_MODE = 0x03, SF_DISABLE_LOOKAHEAD = 0x55;
     static final int SF_DISABLE_REVERT = 0x66, SF_DISABLE_WCACHE = 0x82, SF_ENABLE_LOOKAHEAD = 0xAA;
     static final int SF_ENABLE_REVERT = 0xCC;

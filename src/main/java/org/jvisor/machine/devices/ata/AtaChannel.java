@@ -20,7 +20,7 @@ import org.jvisor.machine.memory.PortDevice;
  *
  * <p>Interrupt: the line is high while the selected drive has INTRQ pending and nIEN is
  * clear, low otherwise; reading Status clears the pending interrupt, reading Alternate
- * Status does not (7.2, 7.15). Choices where the standard leaves room, as QEMU and common
+ * Status does not (clause 7, Status and Alternate Status). Choices where the standard leaves room, as QEMU and common
  * hardware behave: a selected drive that is absent reads Status and Alternate Status as 00h
  * (Linux and SeaBIOS then see no device), Error as 00h, and ignores commands; a channel
  * with no drive at all reads FFh everywhere (a floating bus). Byte accesses to the data
@@ -128,7 +128,7 @@ public final class AtaChannel implements AutoCloseable {
             case DEVICE -> tf.device;
             default -> {
                 int s = status();
-                if (d != null && !inReset()) d.intrq = false;  // reading Status acknowledges INTRQ (7.15)
+                if (d != null && !inReset()) d.intrq = false;  // reading Status acknowledges INTRQ (clause 7, Status)
                 yield s;
             }
         };
@@ -142,7 +142,7 @@ public final class AtaChannel implements AutoCloseable {
 
     private void writeCommandBlock(int reg, int size, int v) {
         if (empty()) return;
-        control &= ~CTL_HOB;  // any command block write clears HOB (7.8)
+        control &= ~CTL_HOB;  // any command block write clears HOB (clause 7, Device Control)
         int b = v & 0xFF;
         switch (reg) {
             case DATA -> writeData(size, v);
@@ -175,7 +175,7 @@ public final class AtaChannel implements AutoCloseable {
     }
 
     /**
-     * EXECUTE DEVICE DIAGNOSTIC (8.11): addressed to both drives whichever is selected; both
+     * EXECUTE DEVICE DIAGNOSTIC: addressed to both drives whichever is selected; both
      * report "passed" (Error 01h), the signature is loaded, drive 0 is selected and drive 0
      * raises the interrupt (9.10).
      */
@@ -186,7 +186,10 @@ public final class AtaChannel implements AutoCloseable {
         drives[0].intrq = true;
     }
 
-    /** Device Control (7.8): nIEN masks INTRQ; SRST 1 holds both drives in reset, 1 to 0 completes it (9.2). */
+    /**
+     * Device Control (clause 7): nIEN masks INTRQ; SRST set holds both drives in reset,
+     * clearing it completes the reset (software reset protocol, clause 9).
+     */
     private void writeControl(int v) {
         if (empty()) return;
         boolean wasReset = inReset();
@@ -216,7 +219,7 @@ public final class AtaChannel implements AutoCloseable {
         @Override
         public int read(int offset, int size) {
             if (empty()) return size == 4 ? -1 : (1 << (8 * size)) - 1;
-            return status();  // Alternate Status: the same bits, INTRQ left pending (7.2)
+            return status();  // Alternate Status: the same bits, INTRQ left pending (clause 7, Alternate Status)
         }
 
         @Override

@@ -22,8 +22,8 @@ public final class AtaController implements AutoCloseable {
      */
     public AtaController(List<DiskImage> disks, IrqLine irq14, IrqLine irq15) {
         if (disks.size() > MAX_DISKS) {
-            throw new IllegalArgumentException("at most " + MAX_DISKS + " ATA disks (two channels, two drives each), got "
-                    + disks.size());
+            throw new IllegalArgumentException("at most " + MAX_DISKS
+                    + " ATA disks (two channels, two drives each), got " + disks.size());
         }
         AtaDrive[] d = new AtaDrive[MAX_DISKS];
         for (int i = 0; i < disks.size(); i++) d[i] = new AtaDrive(disks.get(i), String.format("JV%02d%08X", i,

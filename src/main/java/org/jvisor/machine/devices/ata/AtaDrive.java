@@ -7,7 +7,7 @@ import java.io.IOException;
 /**
  * One ATA hard disk (a non-PACKET device) on a raw image: its status and error registers,
  * its pending interrupt (INTRQ), settings (multiple count, CHS translation, write cache,
- * power mode) and the PIO data-in / data-out protocols (ATA/ATAPI-6 9.7, 9.8). Commands
+ * power mode) and the PIO data-in / data-out protocols (ATA/ATAPI-6 clause 9). Commands
  * run to completion at once; only the data transfer spans several port accesses.
  *
  * <p>Guest errors never escape as Java exceptions: a bad address ends the command with ERR
@@ -77,7 +77,7 @@ public final class AtaDrive {
         softReset();
     }
 
-    /** SRST or EXECUTE DEVICE DIAGNOSTIC (9.2, 9.10): abandon any command, report "passed". */
+    /** SRST or EXECUTE DEVICE DIAGNOSTIC (clause 9, software reset; 9.10): abandon any command, report "passed". */
     void softReset() {
         transfer = IDLE_BUS;
         status = READY;
@@ -127,7 +127,7 @@ public final class AtaDrive {
         return (int) Math.min(capacity() / ((long) heads * sectorsPerTrack), 65535);
     }
 
-    /** Starts a command written to the Command register (7.4). */
+    /** Starts a command written to the Command register. */
     void execute(int command) {
         transfer = IDLE_BUS;
         error = 0;
@@ -152,7 +152,7 @@ public final class AtaDrive {
             case IDLE_IMMEDIATE, IDLE -> powerMode(false);
             default -> {
                 // RECALIBRATE (10h-1Fh, obsolete) completes at once; the rest, including NOP,
-                // DEVICE RESET, PACKET and IDENTIFY PACKET DEVICE, are not for this device: abort (6.2.1).
+                // DEVICE RESET, PACKET and IDENTIFY PACKET DEVICE, are not for this device: ABRT.
                 if ((command & 0xF0) == RECALIBRATE) complete();
                 else abort();
             }
@@ -166,7 +166,7 @@ public final class AtaDrive {
         pos += 2;
         if (pos == len) {
             if (remaining > 0) loadBlock();
-            else endTransfer();  // the last block raises no interrupt (9.7)
+            else endTransfer();  // the last block raises no interrupt (PIO data-in protocol)
         }
         return v;
     }
@@ -201,7 +201,7 @@ public final class AtaDrive {
         intrq = true;
     }
 
-    /** READ/WRITE MULTIPLE (8.26, 8.50): DRQ blocks of the current multiple count; abort if disabled. */
+    /** READ/WRITE MULTIPLE (and EXT): DRQ blocks of the current multiple count; abort if disabled. */
     private void multiple(boolean read, int addressForm, int count) {
         if (multiple == 0) {
             abort();
@@ -212,7 +212,7 @@ public final class AtaDrive {
         }
     }
 
-    /** PIO data-in (9.7): each block ready sets DRQ and raises INTRQ. */
+    /** PIO data-in protocol (clause 9): each block ready sets DRQ and raises INTRQ. */
     private void dataIn(int addressForm, int count, int block) {
         long lba = startLba(addressForm, count);
         if (lba < 0) return;
@@ -221,7 +221,7 @@ public final class AtaDrive {
         loadBlock();
     }
 
-    /** PIO data-out (9.8): DRQ at once for the first block, INTRQ after each block written. */
+    /** PIO data-out protocol (clause 9): DRQ at once for the first block, INTRQ after each block written. */
     private void dataOut(int addressForm, int count, int block) {
         if (image.readOnly()) {
             abort();  // a write-protected image: the guest sees ABRT, nothing reaches the file
@@ -288,7 +288,7 @@ public final class AtaDrive {
         status = READY;
     }
 
-    /** READ VERIFY SECTORS (8.28): checks the address range, transfers nothing. */
+    /** READ VERIFY SECTORS (and EXT): checks the address range, transfers nothing. */
     private void verify(int addressForm, int count) {
         if (startLba(addressForm, count) < 0) return;
         standby = false;
@@ -316,7 +316,7 @@ public final class AtaDrive {
         complete();
     }
 
-    /** FLUSH CACHE and FLUSH CACHE EXT (8.13, 8.14): force written data to the host's storage. */
+    /** FLUSH CACHE and FLUSH CACHE EXT: force written data to the host's storage. */
     private void flushCache() {
         try {
             image.flush();
@@ -328,7 +328,7 @@ public final class AtaDrive {
         complete();
     }
 
-    /** SET FEATURES (8.37): write cache, PIO transfer modes, look-ahead, revert defaults. */
+    /** SET FEATURES (8.36): write cache, PIO transfer modes, look-ahead, revert defaults. */
     private void setFeatures() {
         switch (tf.features) {
             case SF_ENABLE_WCACHE -> writeCache = true;
@@ -353,7 +353,7 @@ public final class AtaDrive {
         return value <= 0x01 || value >= 0x08 && value <= 0x0C;
     }
 
-    /** CHECK POWER MODE (8.6): Sector Count 00h in standby, FFh when active or idle. */
+    /** CHECK POWER MODE: Sector Count 00h in standby, FFh when active or idle. */
     private void checkPowerMode() {
         tf.count = standby ? 0x00 : 0xFF;
         complete();
@@ -367,7 +367,7 @@ public final class AtaDrive {
     // ---- addressing ----------------------------------------------------------------------
 
     /**
-     * The first sector of a transfer, or -1 after ending the command with IDNF (6.2.5)
+     * The first sector of a transfer, or -1 after ending the command with IDNF (ID not found)
      * when the range does not fit the addressable capacity. The address check is made
      * up front, so no sector of an out-of-range request is transferred.
      */
@@ -388,7 +388,10 @@ public final class AtaDrive {
         return lba;
     }
 
-    /** Logical CHS to LBA (6.1): (C * heads + H) * sectors + S - 1; -1 when C, H or S is invalid. */
+    /**
+     * Logical CHS to LBA under the current translation (INITIALIZE DEVICE PARAMETERS):
+     * (C * heads + H) * sectors + S - 1; -1 when C, H or S is invalid.
+     */
     private long chsToLba() {
         int c = tf.cylinder(), h = tf.head(), s = tf.sectorNumber();
         if (s == 0 || s > sectorsPerTrack || h >= heads || c >= currentCylinders()) return -1;

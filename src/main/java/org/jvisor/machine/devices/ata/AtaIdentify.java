@@ -1,7 +1,7 @@
 package org.jvisor.machine.devices.ata;
 
 /**
- * The 256-word IDENTIFY DEVICE block (ATA/ATAPI-6 8.15, Table 16) describing a drive:
+ * The 256-word IDENTIFY DEVICE block (ATA/ATAPI-6 8.15) describing a drive:
  * a fixed, LBA- and 48-bit-capable disk with PIO modes 0-4, no DMA, a write cache and
  * the power management feature set.
  */
@@ -44,11 +44,11 @@ final class AtaIdentify {
         w[87] = 0x4000;
         for (int i = 0; i < 4; i++) w[100 + i] = (int) (capacity >>> (16 * i)) & 0xFFFF;
         w[255] = 0xA5;
-        w[255] |= checksum(w) << 8;                     // integrity word (8.15.65)
+        w[255] |= checksum(w) << 8;                     // integrity word (word 255)
         return w;
     }
 
-    /** ATA strings: two characters per word, the first in bits 15:8; padded with spaces (8.15.9). */
+    /** ATA strings: two characters per word, the first in bits 15:8; padded with spaces. */
     static void putString(int[] w, int first, int words, String s) {
         for (int i = 0; i < words; i++) {
             int hi = charAt(s, 2 * i), lo = charAt(s, 2 * i + 1);

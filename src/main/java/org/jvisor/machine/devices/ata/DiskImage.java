@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -37,6 +38,7 @@ public final class DiskImage implements AutoCloseable {
      * unless read-only), is empty, or its size is not a multiple of 512 bytes
      */
     public static DiskImage open(Path path, boolean readOnly) {
+        if (Files.isDirectory(path)) throw new DiskImageException("disk image " + path + ": cannot open (a directory)");
         FileChannel file;
         try {
             file = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
@@ -138,10 +140,13 @@ public final class DiskImage implements AutoCloseable {
         }
     }
 
+    /** A short cause without repeating the path the message already names. */
     private static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
         String m = e.getMessage();
-        String kind = e.getClass().getSimpleName();
-        return m == null ? kind : kind + ": " + m;
+        return m == null ? e.getClass().getSimpleName() : m;
     }
 
     private static void closeQuietly(FileChannel f) {

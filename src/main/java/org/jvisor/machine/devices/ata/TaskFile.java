@@ -1,9 +1,9 @@
 package org.jvisor.machine.devices.ata;
 
 /**
- * The shared command-block registers of one channel (7.1). Both drives latch every write,
+ * The shared command-block registers of one channel (clause 7). Both drives latch every write,
  * so the registers live here, not per drive. Features, Sector Count and the three LBA
- * registers are two-deep FIFOs for the 48-bit feature set (6.16): a write pushes the old
+ * registers are two-deep FIFOs for the 48-bit Address feature set: a write pushes the old
  * value into "previous", which the host reads back with HOB set in Device Control.
  */
 final class TaskFile {
@@ -45,23 +45,23 @@ final class TaskFile {
         return (device & Ata.DEV_LBA) != 0;
     }
 
-    /** Sector count of a 28-bit command: 0 means 256 (8.23). */
+    /** Sector count of a 28-bit command: 0 means 256. */
     int count28() {
         return count == 0 ? 256 : count;
     }
 
-    /** Sector count of a 48-bit command: 0000h means 65536 (8.24). */
+    /** Sector count of a 48-bit command: 0000h means 65536. */
     int count48() {
         int c = countPrev << 8 | count;
         return c == 0 ? 65536 : c;
     }
 
-    /** 28-bit LBA: bits 27:24 in Device bits 3:0 (7.10). */
+    /** 28-bit LBA: bits 27:24 in Device bits 3:0. */
     long lba28() {
         return (long) (device & 0x0F) << 24 | lbaHigh << 16 | lbaMid << 8 | lbaLow;
     }
 
-    /** 48-bit LBA: the previous contents hold bits 47:24 (6.16.2). */
+    /** 48-bit LBA: the previous contents hold bits 47:24. */
     long lba48() {
         return (long) lbaHighPrev << 40 | (long) lbaMidPrev << 32 | (long) lbaLowPrev << 24
                 | lbaHigh << 16 | lbaMid << 8 | lbaLow;

@@ -158,6 +158,15 @@ class AtaChannelTest {
         assertEquals(0x51, h.ackInterrupt());
         h.lba28(0, 99, 1, 0x40);
         assertEquals(0x50, h.ackInterrupt(), "READ VERIFY in range");
+        h.lba48(0, 90, 10, 0x42);
+        assertEquals(0x50, h.ackInterrupt(), "READ VERIFY EXT in range");
+        h.lba48(0, 90, 11, 0x42);
+        assertEquals(0x51, h.ackInterrupt(), "READ VERIFY EXT one past the end");
+        assertEquals(IDNF, h.in(ERROR));
+        h.control(0x80);
+        assertEquals(0, h.in(LBA_LOW), "HOB: LBA bits 31:24 of the failing address");
+        h.control(0x00);
+        assertEquals(100, h.in(LBA_LOW), "LBA bits 7:0 of the failing address");
         h.select(0, false, 0);                 // CHS sector 0 does not exist
         h.out(LBA_LOW, 0);
         h.out(COUNT, 1);

@@ -33,9 +33,9 @@ class DiskImageTest {
     }
 
     @Test
-    void directoryCannotOpenForWriting() {
-        DiskImageException e = assertThrows(DiskImageException.class, () -> DiskImage.open(dir, false));
-        assertOneLineNaming(e, dir, "cannot open");
+    void directoryCannotOpen() {
+        assertOneLineNaming(assertThrows(DiskImageException.class, () -> DiskImage.open(dir, false)), dir, "cannot open");
+        assertOneLineNaming(assertThrows(DiskImageException.class, () -> DiskImage.open(dir, true)), dir, "cannot open");
     }
 
     @Test
