@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.jvisor.machine.Pc;
-import org.jvisor.machine.devices.IrqLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,9 +57,8 @@ class AtaGuestCodeTest {
     @Test
     void readCopyWriteFlushFromGuestCode() throws IOException {
         Path file = AtaHarness.image(dir, "guest.img", 64);
-        Pc pc = new Pc(1 << 20, null);
-        try (AtaController ata = new AtaController(List.of(DiskImage.open(file, false)), IrqLine.NONE, IrqLine.NONE)) {
-            ata.register(pc.ports);
+        Pc pc = new Pc(1 << 20, null, List.of(DiskImage.open(file, false)));
+        try {
             pc.mem.load(0x1000, CODE);
             pc.cpu.enterFlatProtectedMode();
             pc.cpu.eip = 0x1000;
@@ -72,6 +70,8 @@ class AtaGuestCodeTest {
                 for (int i = 0; i < 512; i++) got[i] = (byte) pc.mem.read8(0x8000 + 512 * s + i);
                 assertArrayEquals(AtaHarness.expectedSector(5 + s), got, "memory holds sector " + (5 + s));
             }
+        } finally {
+            pc.close();
         }
         byte[] disk = Files.readAllBytes(file);
         assertArrayEquals(AtaHarness.expectedSector(5), Arrays.copyOfRange(disk, 9 * 512, 10 * 512));

@@ -37,9 +37,8 @@ class AtaLinuxGuestTest {
         System.arraycopy(hostText, 0, disk, 5 * 512, hostText.length);
         Files.write(image, disk);
 
-        pc = new Pc(64 << 20, null);
-        AtaController ata = new AtaController(List.of(DiskImage.open(image, false)), pc.pic.line(14), pc.pic.line(15));
-        ata.register(pc.ports);
+        pc = new Pc(64 << 20, null, List.of(DiskImage.open(image, false)));
+
         pc.bootLinux(Files.readAllBytes(root.resolve("images/bzImage")),
                 Files.readAllBytes(root.resolve("images/initramfs.cpio.gz")), "console=ttyS0 panic=-1");
         pc.attachConsole();
@@ -61,7 +60,7 @@ class AtaLinuxGuestTest {
         } finally {
             pc.stop();
             runner.join(10_000);
-            ata.close();
+            pc.close();
         }
         byte[] sector9 = Arrays.copyOfRange(Files.readAllBytes(image), 9 * 512, 10 * 512);
         byte[] expected = new byte[512];
