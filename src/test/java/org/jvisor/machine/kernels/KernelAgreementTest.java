@@ -19,7 +19,7 @@ class KernelAgreementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"segmentation", "privilege", "tasks", "paging", "exceptions", "sensitive", "modes"})
+    @ValueSource(strings = {"segmentation", "privilege", "tasks", "paging", "exceptions", "sensitive", "modes", "apic"})
     void modelAgreesWithQemu(String kernel) throws Exception {
         Kernels.Run qemu = Kernels.qemu(kernel);
         Kernels.assertAllPassed(qemu, "qemu");
