@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.jvisor.boot.E820Map;
 import org.jvisor.boot.LinuxLoader;
+import org.jvisor.boot.MpTable;
 import org.jvisor.boot.Multiboot;
 import org.jvisor.machine.cpu.Cpu;
 import org.jvisor.machine.cpu.CpuShutdown;
@@ -26,6 +27,7 @@ import org.jvisor.machine.devices.Pit8254;
 import org.jvisor.machine.devices.PostPort;
 import org.jvisor.machine.devices.SystemControlPort;
 import org.jvisor.machine.devices.SystemControlPortA;
+import org.jvisor.machine.devices.apic.ApicWiring;
 import org.jvisor.machine.devices.ata.AtaController;
 import org.jvisor.machine.devices.ata.DiskImage;
 import org.jvisor.machine.devices.Uart16550;
@@ -35,7 +37,7 @@ import org.jvisor.machine.memory.PortBus;
 /**
  * The simulated PC: RAM, the port bus, one processor and the legacy devices a kernel
  * expects — the 8259A pair, the 8254 PIT with port 0x61, the MC146818 RTC, COM1 (16550A,
- * IRQ 4, the console) and COM2-COM4, the ATA controller (IRQ 14/15) with raw disk images, the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
+ * IRQ 4, the console) and COM2-COM4, a local APIC with its timer and an IOAPIC, the ATA controller (IRQ 14/15) with raw disk images, the 8042 keyboard controller and port 0x92 (reset lines), a PCI host bridge,
  * port 0x80 and the debug-exit port at 0xF4. The A20 gate is modelled by the devices but
  * memory always sees A20 enabled (no guest here depends on the 1 MiB wrap). {@link #run(long)} runs the processor in slices,
  * polls the timers between them, feeds console input, and idles in HLT until the next
@@ -53,6 +55,7 @@ public final class Pc {
     public final Cpu cpu;
     public final MachineClock clock;
     public final PicPair pic = new PicPair();
+    public final ApicWiring apics;
     public final Pit8254 pit;
     public final CmosRtc rtc;
     public final Uart16550 com1;
@@ -106,24 +109,26 @@ public final class Pc {
         mem = new PhysicalMemory(ramBytes);
         cpu = new Cpu(mem, ports);
         clock = new MachineClock(cpu);
-        cpu.pic = pic;
+        // The local APIC (virtual-wire mode, passing the 8259As through LINT0) becomes the
+        // processor's interrupt controller; ISA lines reach both the 8259As and the IOAPIC.
+        apics = ApicWiring.install(cpu, mem, clock, pic, 1);
         ports.register(0x20, 2, pic.masterPorts());
         ports.register(0xA0, 2, pic.slavePorts());
         ports.register(0x4D0, 2, pic.elcrPorts());
-        pit = new Pit8254(clock, pic.line(0));
+        pit = new Pit8254(clock, apics.isaLine(0));
         ports.register(0x40, 4, pit);
         ports.register(0x61, 1, new SystemControlPort(clock, pit));
-        rtc = new CmosRtc(clock, LocalDateTime.now(ZoneOffset.UTC), ramBytes, pic.line(8)); // PC RTCs keep UTC for Linux
+        rtc = new CmosRtc(clock, LocalDateTime.now(ZoneOffset.UTC), ramBytes, apics.isaLine(8)); // PC RTCs keep UTC for Linux
         ports.register(0x70, 2, rtc);
         com1 = new Uart16550(b -> {
             serial.write(b);
             if (echo != null) echo.accept(b);
-        }, pic.line(COM1_IRQ));
+        }, apics.isaLine(COM1_IRQ));
         debugExit = new DebugExit(cpu::requestStop);
         ports.register(COM1, 8, com1);
         // COM2-COM4 exist (a kernel probes them) but lead nowhere: output is dropped, no input.
         // COM3/COM4 would share IRQ 4/3 with COM1/COM2; ISA edge lines cannot be shared, so theirs stay unwired.
-        ports.register(0x2F8, 8, new Uart16550(b -> { }, pic.line(3)));
+        ports.register(0x2F8, 8, new Uart16550(b -> { }, apics.isaLine(3)));
         ports.register(0x3E8, 8, new Uart16550(b -> { }, org.jvisor.machine.devices.IrqLine.NONE));
         ports.register(0x2E8, 8, new Uart16550(b -> { }, org.jvisor.machine.devices.IrqLine.NONE));
         ports.register(DEBUG_EXIT_PORT, 4, debugExit);
@@ -132,13 +137,13 @@ public final class Pc {
             cpu.requestStop();
         };
         A20Gate a20 = new A20Gate(A20Line.NONE);
-        keyboardController = new I8042(pic.line(1), pic.line(12), reset, a20.keyboardControllerInput());
+        keyboardController = new I8042(apics.isaLine(1), apics.isaLine(12), reset, a20.keyboardControllerInput());
         keyboardController.attach(ports);
         ports.register(0x92, 1, new SystemControlPortA(reset, a20.portAInput()));
         pci = new PciHostBridge(reset);
         ports.register(0xCF8, 8, pci);
         ports.register(PostPort.PORT, 1, new PostPort());
-        ata = new AtaController(disks, pic.line(14), pic.line(15));
+        ata = new AtaController(disks, apics.isaLine(14), apics.isaLine(15));
         ata.register(ports);
     }
 
@@ -149,9 +154,14 @@ public final class Pc {
         return loaded;
     }
 
-    /** Loads a bzImage (Linux boot protocol) with an optional initrd and enters its 32-bit entry. */
+    /**
+     * Loads a bzImage (Linux boot protocol) with an optional initrd and enters its 32-bit entry.
+     * An MP table (MP spec 1.4) in the BIOS area tells the kernel about the processor, the
+     * IOAPIC and the ISA interrupt routing; the e820 map reserves the APIC windows.
+     */
     public LinuxLoader.Loaded bootLinux(byte[] kernel, byte[] initrd, String cmdline) {
-        LinuxLoader.Loaded loaded = LinuxLoader.load(mem, kernel, initrd, cmdline, E820Map.forRam(mem.size(), false));
+        MpTable.write(mem, MpTable.DEFAULT_ADDRESS, MpTable.Config.pc());
+        LinuxLoader.Loaded loaded = LinuxLoader.load(mem, kernel, initrd, cmdline, E820Map.forRam(mem.size(), true));
         LinuxLoader.handOff(cpu, loaded);
         return loaded;
     }
@@ -252,6 +262,7 @@ public final class Pc {
     private void pollDevices() {
         pit.poll();
         rtc.poll();
+        apics.poll();
     }
 
     /** Moves console bytes into COM1 while its receive queue has room. */
@@ -268,8 +279,8 @@ public final class Pc {
      * next timer event, then move the machine's clock there. False when nothing can ever wake it.
      */
     private boolean idle() {
-        while (!pic.hasInterrupt() && !stopRequested) {
-            long next = Math.min(pit.nextEventNanos(), rtc.nextEventNanos());
+        while (!cpu.pic.hasInterrupt() && !stopRequested) {
+            long next = Math.min(Math.min(pit.nextEventNanos(), rtc.nextEventNanos()), apics.nextEventNanos());
             if (next == Long.MAX_VALUE && !consoleAttached) return false;
             long now = clock.nanos();
             long wait = Math.max(0, Math.min(MAX_IDLE_WAIT_NANOS, next - now));

@@ -63,6 +63,14 @@ class LinuxNativeBootTest {
 
             assertEquals("5\n", guest.command("expr 2 + 3", COMMAND));
 
+            // The kernel found the MP table and routes ISA interrupts through the IOAPIC, and its
+            // local APIC timer ticks (LOC); the serial console's IRQ 4 arrives through the IOAPIC.
+            String irqs = guest.command("cat /proc/interrupts", COMMAND);
+            assertTrue(irqs.lines().anyMatch(l -> l.contains("IO-APIC") && l.contains("ttyS0")), irqs);
+            assertTrue(irqs.lines().anyMatch(l -> l.contains("IO-APIC") && l.contains("timer")), irqs);
+            String loc = irqs.lines().filter(l -> l.strip().startsWith("LOC:")).findFirst().orElse("LOC: 0");
+            assertTrue(Long.parseLong(loc.strip().split("\\s+")[1]) > 0, "local APIC timer interrupts: " + loc);
+
             assertTrue(guest.pc().serialOutput().contains("ATA-6: JVISOR HARDDISK"), "libata identified the disk");
             String disk = guest.command("mke2fs -q /dev/sda >/dev/null && mount -t ext2 /dev/sda /mnt && echo " + token
                     + " > /mnt/hello && umount /mnt && mount -t ext2 -o ro /dev/sda /mnt && cat /mnt/hello && umount /mnt",

@@ -19,7 +19,8 @@ class KernelAgreementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"segmentation", "privilege", "tasks", "paging", "exceptions", "sensitive", "modes", "pic", "pit", "rtc"})
+    @ValueSource(strings = {"segmentation", "privilege", "tasks", "paging", "exceptions", "sensitive", "modes", "apic",
+        "pic", "pit", "rtc", "lapic", "ioapic"})
     void modelAgreesWithQemu(String kernel) throws Exception {
         Kernels.Run qemu = Kernels.qemu(kernel);
         Kernels.assertAllPassed(qemu, "qemu");
