@@ -15,12 +15,16 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(System.out, System.err, args));
+        System.exit(execute(System.in, System.out, System.err, args));
     }
 
-    /** Runs the command line and returns the process exit code; bad input gives one line and 2. */
-    public static int execute(PrintStream out, PrintStream err, String... args) {
+    /**
+     * Runs the command line and returns the process exit code; bad input gives one line and 2.
+     * {@code console} is what the guest's serial console reads (the terminal, or a test's stream).
+     */
+    public static int execute(java.io.InputStream console, PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(new Main());
+        ((RunCommand) cl.getSubcommands().get("run").getCommand()).console = console;
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setParameterExceptionHandler((ex, a) -> {

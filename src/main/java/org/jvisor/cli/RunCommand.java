@@ -40,6 +40,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "MODE", description = "native, trap or bt (default).", defaultValue = "bt")
     String mode;
 
+    /** Where keystrokes for the guest come from (set by {@link Main}). */
+    java.io.InputStream console = System.in;
+
     @Option(names = "--max-instructions", paramLabel = "N", hidden = true, defaultValue = "-1",
             description = "Stop after about N instructions (tests).")
     long maxInstructions;
@@ -67,14 +70,14 @@ final class RunCommand implements Callable<Integer> {
             if (ramdisk != null) throw new UsageError("--initrd is for Linux kernels, and this is not a bzImage");
             pc.bootMultiboot(image, append == null ? "" : append, List.of());
         }
-        SerialConsole console = new SerialConsole(pc, System.in);
-        console.start();
+        SerialConsole serial = new SerialConsole(pc, console);
+        serial.start();
         Pc.Result r;
         try {
             r = pc.run(maxInstructions < 0 ? Long.MAX_VALUE : maxInstructions);
         } finally {
             pc.close();
-            console.restore();
+            serial.restore();
         }
         System.out.flush();
         System.err.printf("%njvisor: VM stopped: %s after %d instructions%n", describe(r), r.instructions());

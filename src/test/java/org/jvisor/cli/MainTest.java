@@ -22,7 +22,9 @@ class MainTest {
 
     private static Outcome run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        int code = Main.execute(new PrintStream(out, true), new PrintStream(err, true), args);
+        // The guest console reads an empty stream: System.in belongs to the test runner.
+        int code = Main.execute(new java.io.ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+                new PrintStream(err, true), args);
         return new Outcome(code, out.toString(), err.toString());
     }
 
