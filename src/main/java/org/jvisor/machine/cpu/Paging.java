@@ -25,6 +25,8 @@ public final class Paging {
     private final int[][] tags = new int[4][SIZE];
     private final int[] frame = new int[SIZE];
     private final boolean[] global = new boolean[SIZE];
+    /** Whether any 4 MiB page has been cached since the last full flush (INVLPG must then sweep). */
+    private boolean largePagesCached;
 
     /** Translations done by walking the tables (TLB misses), for counters. */
     public long walks;
@@ -69,6 +71,7 @@ public final class Paging {
         boolean big = (pde & PS) != 0 && (cpu.cr4 & Cpu.CR4_PSE) != 0;
         int rights, frameBase, entry, entryAddr;
         if (big) {
+            largePagesCached = true;
             rights = pde;
             entry = pde;
             entryAddr = pdeAddr;
@@ -126,7 +129,7 @@ public final class Paging {
         int slot = page & (SIZE - 1);
         if (tags[0][slot] == page) invalidateSlot(slot);
         // 4 MiB pages are cached per 4 KiB page here, so a large-page INVLPG drops the whole range.
-        if ((cpu.cr4 & Cpu.CR4_PSE) != 0) {
+        if (largePagesCached) {
             int first = page & ~0x3FF;
             for (int p = first; p < first + 0x400; p++) {
                 int s = p & (SIZE - 1);
@@ -146,6 +149,7 @@ public final class Paging {
     /** Drops everything, global pages included (CR4.PGE/PSE or CR0.PG/WP changes). */
     public void flushAll() {
         cpu.codeEpoch++;
+        largePagesCached = false;
         for (int s = 0; s < SIZE; s++) {
             invalidateSlot(s);
             global[s] = false;
