@@ -3,15 +3,18 @@ package org.jvisor.machine;
 import org.jvisor.machine.cpu.Cpu;
 
 /**
- * The PC's time: one nanosecond per retired instruction, plus the time the processor spent
- * halted. While the guest computes, its time runs at the model's speed; while it idles in
- * HLT the machine jumps (or sleeps) to the next device event and adds that gap. The
- * time-stamp counter is kept equal to this clock (a 1 GHz TSC), so the guest's PIT, RTC and
- * TSC always agree with each other.
+ * The PC's time: {@link #NANOS_PER_INSTRUCTION} per retired instruction (a 333 MHz P6 at one
+ * instruction per clock), plus the time the processor spent halted. While the guest computes,
+ * its time runs at the model's speed; while it idles in HLT the machine jumps (or sleeps) to
+ * the next device event and adds that gap. The time-stamp counter counts one tick per
+ * instruction and also advances across idle gaps, so PIT, RTC, APIC timer and TSC agree.
  */
 public final class MachineClock implements Clock {
+    public static final int NANOS_PER_INSTRUCTION = 3;
     private final Cpu cpu;
     private long idle;
+    /** Idle nanoseconds not yet turned into whole TSC ticks. */
+    private long idleRemainder;
 
     public MachineClock(Cpu cpu) {
         this.cpu = cpu;
@@ -19,7 +22,7 @@ public final class MachineClock implements Clock {
 
     @Override
     public long nanos() {
-        return cpu.instructions + idle;
+        return cpu.instructions * NANOS_PER_INSTRUCTION + idle;
     }
 
     /** Moves time forward to {@code target} while the processor is halted; the TSC follows. */
@@ -27,6 +30,9 @@ public final class MachineClock implements Clock {
         long gap = target - nanos();
         if (gap <= 0) return;
         idle += gap;
-        cpu.tsc += gap; // system.Tsc: TSC = instructions + offset, so it advances by the same gap
+        // system.Tsc: TSC = instructions + offset; an idle gap adds its length in clock ticks.
+        idleRemainder += gap;
+        cpu.tsc += idleRemainder / NANOS_PER_INSTRUCTION;
+        idleRemainder %= NANOS_PER_INSTRUCTION;
     }
 }
