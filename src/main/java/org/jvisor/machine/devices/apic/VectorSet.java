@@ -6,6 +6,8 @@ package org.jvisor.machine.devices.apic;
  */
 final class VectorSet {
     private final int[] words = new int[8];
+    /** Bit n set when word n is non-zero: the processor asks for the highest vector on every block. */
+    private int nonEmpty;
 
     boolean contains(int vector) {
         return (words[vector >>> 5] & 1 << (vector & 31)) != 0;
@@ -13,10 +15,13 @@ final class VectorSet {
 
     void add(int vector) {
         words[vector >>> 5] |= 1 << (vector & 31);
+        nonEmpty |= 1 << (vector >>> 5);
     }
 
     void remove(int vector) {
-        words[vector >>> 5] &= ~(1 << (vector & 31));
+        int w = vector >>> 5;
+        words[w] &= ~(1 << (vector & 31));
+        if (words[w] == 0) nonEmpty &= ~(1 << w);
     }
 
     void set(int vector, boolean member) {
@@ -26,11 +31,9 @@ final class VectorSet {
 
     /** The highest vector in the set, or -1 when it is empty. */
     int highest() {
-        for (int w = 7; w >= 0; w--) {
-            int bits = words[w];
-            if (bits != 0) return w << 5 | 31 - Integer.numberOfLeadingZeros(bits);
-        }
-        return -1;
+        if (nonEmpty == 0) return -1;
+        int w = 31 - Integer.numberOfLeadingZeros(nonEmpty);
+        return w << 5 | 31 - Integer.numberOfLeadingZeros(words[w]);
     }
 
     /** Word n, as the register at base + 0x10 * n reads. */
@@ -40,5 +43,6 @@ final class VectorSet {
 
     void clear() {
         java.util.Arrays.fill(words, 0);
+        nonEmpty = 0;
     }
 }
