@@ -38,7 +38,6 @@ class AtaLinuxGuestTest {
         Files.write(image, disk);
 
         pc = new Pc(64 << 20, null, List.of(DiskImage.open(image, false)));
-
         pc.bootLinux(Files.readAllBytes(root.resolve("images/bzImage")),
                 Files.readAllBytes(root.resolve("images/initramfs.cpio.gz")), "console=ttyS0 panic=-1");
         pc.attachConsole();
