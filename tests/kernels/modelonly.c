@@ -2,6 +2,7 @@
    qemu agreement test. This kernel runs only in the model; under qemu some of these fail by
    design. Each check names the SDM section that decides it. */
 #include "rt.h"
+#include "hw.h"
 
 enum { I_SMALL = GDT_FREE, I_DOWN, I_RO, I_XO, I_SMALLSS, I_CONF, I_GATE_CONF, I_NPDATA3 };
 #define SEL(i) ((i) << 3)
@@ -112,6 +113,27 @@ static void test_global(void)
     write_cr4(read_cr4() & ~0x80);
 }
 
+/* --- device rules qemu 7.2 does not follow ------------------------------------------------ */
+static void test_devices(void)
+{
+    /* 8254 read-back (datasheet "Read-Back Command"): once the count is in the counting element,
+       mode 2 shows OUT high and NULL COUNT clear: status 1011 0100. */
+    pit_program(0, 2, 0x1000);
+    for (int i = 0; i < 200; i++) (void)inb(PORT_B); /* let a few PIT clocks pass */
+    CHECK_EQ(pit_status(0), 0xB4, "PIT mode 2 read-back status: OUT high, count loaded (8254 datasheet)");
+    pit_program(0, 0, 0); /* quiet again */
+    /* Local APIC SVR (SDM 10.9): bits 0-3 of the spurious vector are hardwired to 1 on P6. */
+    u32 svr = lapic_read(0xF0);
+    lapic_write(0xF0, 0x130);
+    CHECK_EQ(lapic_read(0xF0) & 0x3FF, 0x13F, "APIC SVR bits 0-3 read as 1 on P6 (SDM 10.9)");
+    /* Software disable (SDM 10.4.7.2): every LVT mask bit is set and cannot be cleared. */
+    lapic_write(0xF0, 0x0FF);
+    CHECK(lapic_read(0x320) & 0x10000, "software-disabled APIC: LVT timer masked (SDM 10.4.7.2)");
+    lapic_write(0x320, 0x40);
+    CHECK(lapic_read(0x320) & 0x10000, "software-disabled APIC: the LVT mask cannot be cleared");
+    lapic_write(0xF0, svr);
+}
+
 void kmain(void)
 {
     set_gdt(I_SMALL, seg_desc(0, 0x123, 0x92, 0x4));
@@ -130,6 +152,7 @@ void kmain(void)
     CHECK_EQ(rt_try(retf_np_ss), 12, "outward RETF to a not-present SS: #SS (SDM Vol. 2 RET)");
     CHECK_EQ(last_fault.err, SEL(I_NPDATA3), "#SS error code is the SS selector");
     test_global();
+    test_devices();
     /* Last: qemu 7.2 hangs on this write instead of raising #GP. */
     CHECK_EQ(rt_try(cr4_reserved), 13, "setting a reserved CR4 bit: #GP(0) (SDM Vol. 2 MOV CR)");
 }
