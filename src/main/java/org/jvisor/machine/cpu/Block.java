@@ -13,8 +13,13 @@ public final class Block {
     /** Guest bytes covered, for counters and the translator. */
     public final int byteLength;
     boolean valid = true;
-    /** Only blocks in the cache (not straddling a page) may be chained to. */
+    /** Only blocks in the cache may be compiled; of those only single-page ones are chained to. */
     boolean cacheable;
+    /**
+     * Physical page of the bytes past the first page when the block's one instruction runs
+     * onto the next page, else -1. Such a block is rechecked on every entry (Cpu.fetchBlock).
+     */
+    int secondPage = -1;
     /** EIP wrap mask: -1 for 32-bit code, 0xFFFF for 16-bit. */
     final int ipMask;
     // Two chained successors (taken and fall-through), each valid for one code epoch.
@@ -43,7 +48,7 @@ public final class Block {
     }
 
     void link(int eip, int epoch, Block b) {
-        if (!b.cacheable || !valid) return;
+        if (!b.cacheable || b.secondPage >= 0 || !valid) return;
         if (next0 == null || epoch0 != epoch || !next0.valid) {
             next0 = b;
             eip0 = eip;

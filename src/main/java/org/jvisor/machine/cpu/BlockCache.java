@@ -35,6 +35,7 @@ final class BlockCache {
         all.put(b.key, b);
         fast[slot(b.key)] = b;
         byPage.computeIfAbsent(b.physicalPage, p -> new ArrayList<>()).add(b);
+        if (b.secondPage >= 0) byPage.computeIfAbsent(b.secondPage, p -> new ArrayList<>()).add(b);
     }
 
     /** Drops every block taken from a physical page; returns how many. */
@@ -43,7 +44,8 @@ final class BlockCache {
         if (blocks == null) return 0;
         for (Block b : blocks) {
             b.valid = false;
-            all.remove(b.key);
+            // A two-page block stays listed under its other page: drop only this very block.
+            all.remove(b.key, b);
             int slot = slot(b.key);
             if (fast[slot] == b) fast[slot] = null;
         }

@@ -651,14 +651,43 @@ public final class Cpu {
         int phys = paging.translate(lin, cpl == 3 ? Paging.USER | Paging.FETCH : Paging.FETCH);
         long key = BlockCache.key(phys, mode());
         Block b = blocks.get(key);
-        if (b != null) return b;
+        if (b != null && (b.secondPage < 0 || sameSecondPage(b, lin))) return b;
         b = decodeBlock(lin, phys, key);
-        if (b.insns.length > 0 && (phys & 0xFFF) + b.byteLength <= 0x1000) {
+        if (b.insns.length > 0) {
+            if ((phys & 0xFFF) + b.byteLength > 0x1000) {
+                // An instruction running onto the next page (blocks stop there, so it is the only
+                // one): cached too, else it is decoded again on every execution. Decoding just
+                // translated that page, so this lookup hits the TLB and cannot fault.
+                b.secondPage = paging.translate(nextPage(lin), fetchAccess()) >>> 12;
+                mem.markCode(b.secondPage);
+            }
             b.cacheable = true;
             blocks.put(b);
             mem.markCode(phys >>> 12);
         }
         return b;
+    }
+
+    private int fetchAccess() {
+        return cpl == 3 ? Paging.USER | Paging.FETCH : Paging.FETCH;
+    }
+
+    private static int nextPage(int lin) {
+        return (lin & ~0xFFF) + 0x1000;
+    }
+
+    /**
+     * Whether a cached two-page block still holds the bytes decoding would read now: the
+     * instruction lies inside CS without wrapping and its second page maps to the same frame
+     * (writes to either frame drop the block). Otherwise the caller decodes again, which raises
+     * the exact fault. The translation here is the one decoding would do for the first byte on
+     * the second page, with the same #PF, CR2 and accessed bit.
+     */
+    private boolean sameSecondPage(Block b, int lin) {
+        int last = eip + b.byteLength - 1;
+        if (Integer.compareUnsigned(last, eip) < 0 || (!code32() && last > 0xFFFF)) return false;
+        if (Integer.compareUnsigned(last, segLimit[Seg.CS]) > 0) return false;
+        return paging.translate(nextPage(lin), fetchAccess()) >>> 12 == b.secondPage;
     }
 
     private static final int MAX_BLOCK = 64;
@@ -713,7 +742,7 @@ public final class Cpu {
 
     private void codeWritten(int page) {
         blocks.invalidatePage(page);
-        if (current != null && current.physicalPage == page) endBlock = true;
+        if (current != null && (current.physicalPage == page || current.secondPage == page)) endBlock = true;
     }
 
     /** Drops every decoded block (tests, mode switches the cache key does not capture). */

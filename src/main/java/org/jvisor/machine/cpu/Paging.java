@@ -21,8 +21,11 @@ public final class Paging {
 
     private final Cpu cpu;
     private final PhysicalMemory mem;
-    /** tags[kind][slot]: linear page number, or -1. kind = (user ? 2 : 0) | (write ? 1 : 0). */
-    private final int[][] tags = new int[4][SIZE];
+    /**
+     * tags[kind * SIZE + slot]: linear page number, or -1. kind = (user ? 2 : 0) | (write ? 1 : 0).
+     * One flat array: a hit costs one load and one bounds check (every memory access takes it).
+     */
+    private final int[] tags = new int[4 * SIZE];
     private final int[] frame = new int[SIZE];
     private final boolean[] global = new boolean[SIZE];
     /** Whether any 4 MiB page has been cached since the last full flush (INVLPG must then sweep). */
@@ -45,7 +48,7 @@ public final class Paging {
         if ((cpu.cr0 & Cpu.CR0_PG) == 0) return linear;
         int page = linear >>> 12;
         int slot = page & (SIZE - 1);
-        if (tags[access & 3][slot] == page) return frame[slot] | (linear & 0xFFF);
+        if (tags[(access & 3) * SIZE + slot] == page) return frame[slot] | (linear & 0xFFF);
         return walk(linear, access);
     }
 
@@ -101,10 +104,10 @@ public final class Paging {
         invalidateSlot(slot);
         frame[slot] = frameBase;
         global[slot] = (entry & G) != 0 && (cpu.cr4 & Cpu.CR4_PGE) != 0;
-        tags[0][slot] = page;
-        if (supWrite && dirty) tags[1][slot] = page;
-        if (userOk) tags[2][slot] = page;
-        if (userWrite && dirty) tags[3][slot] = page;
+        tags[slot] = page;
+        if (supWrite && dirty) tags[SIZE + slot] = page;
+        if (userOk) tags[2 * SIZE + slot] = page;
+        if (userWrite && dirty) tags[3 * SIZE + slot] = page;
         return frameBase | (linear & 0xFFF);
     }
 
@@ -116,10 +119,10 @@ public final class Paging {
     }
 
     private void invalidateSlot(int slot) {
-        tags[0][slot] = -1;
-        tags[1][slot] = -1;
-        tags[2][slot] = -1;
-        tags[3][slot] = -1;
+        tags[slot] = -1;
+        tags[SIZE + slot] = -1;
+        tags[2 * SIZE + slot] = -1;
+        tags[3 * SIZE + slot] = -1;
     }
 
     /** INVLPG (SDM 4.10.4.1): drops the translation of one page, global or not. */
@@ -127,13 +130,13 @@ public final class Paging {
         cpu.codeEpoch++;
         int page = linear >>> 12;
         int slot = page & (SIZE - 1);
-        if (tags[0][slot] == page) invalidateSlot(slot);
+        if (tags[slot] == page) invalidateSlot(slot);
         // 4 MiB pages are cached per 4 KiB page here, so a large-page INVLPG drops the whole range.
         if (largePagesCached) {
             int first = page & ~0x3FF;
             for (int p = first; p < first + 0x400; p++) {
                 int s = p & (SIZE - 1);
-                if (tags[0][s] == p) invalidateSlot(s);
+                if (tags[s] == p) invalidateSlot(s);
             }
         }
     }
