@@ -57,11 +57,11 @@ final class Comparison {
                 diffs.add(Registers.NAMES[k] + ": expected " + hex(host.regs()[k]) + ", model " + hex(model.regs()[k]));
             }
         }
-        int mask = COMPARED_FLAGS & ~c.entry.undefinedFlags;
+        int mask = COMPARED_FLAGS & ~c.undefinedFlags;
         if (((host.eflags() ^ model.eflags()) & mask) != 0) {
-            diffs.add(String.format("eflags: expected %08x, model %08x (differing %s; undefined for this row: %s)",
+            diffs.add(String.format("eflags: expected %08x, model %08x (differing %s; undefined for this case: %s)",
                     host.eflags() & mask, model.eflags() & mask, flagNames((host.eflags() ^ model.eflags()) & mask),
-                    flagNames(c.entry.undefinedFlags)));
+                    flagNames(c.undefinedFlags)));
         }
         byte[] initial = Protocol.initialBuffer(c);
         byte[] expected = host.finalBuffer(initial);

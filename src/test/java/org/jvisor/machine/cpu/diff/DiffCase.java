@@ -22,9 +22,22 @@ public final class DiffCase {
     public final byte[] patch;
     /** FNSAVE-format (32-bit protected mode) x87 image loaded before the instruction, or null. */
     public final byte[] fpuImage;
+    /**
+     * For a two-instruction sequence case ({@link Sequences}): the row of the first, flag-producing
+     * instruction; {@link #entry} is then the flag consumer that follows it. Null for one instruction.
+     */
+    public final Entry producer;
+    /** EFLAGS bits left undefined by the case's instructions: not compared. */
+    public final int undefinedFlags;
 
     DiffCase(int number, Entry entry, Oracle oracle, byte[] bytes, byte[] hostBytes, int[] regs, int eflags,
              int seed, int patchOffset, byte[] patch, byte[] fpuImage) {
+        this(number, entry, oracle, bytes, hostBytes, regs, eflags, seed, patchOffset, patch, fpuImage, null,
+                entry.undefinedFlags);
+    }
+
+    DiffCase(int number, Entry entry, Oracle oracle, byte[] bytes, byte[] hostBytes, int[] regs, int eflags,
+             int seed, int patchOffset, byte[] patch, byte[] fpuImage, Entry producer, int undefinedFlags) {
         this.number = number;
         this.entry = entry;
         this.oracle = oracle;
@@ -36,6 +49,13 @@ public final class DiffCase {
         this.patchOffset = patchOffset;
         this.patch = patch;
         this.fpuImage = fpuImage;
+        this.producer = producer;
+        this.undefinedFlags = undefinedFlags;
+    }
+
+    /** How many instructions the case runs back to back: 1, or 2 for a sequence case. */
+    public int steps() {
+        return producer == null ? 1 : 2;
     }
 
     /** Where the model places the instruction: it ends where the harness's does. */
@@ -58,7 +78,8 @@ public final class DiffCase {
 
     public String describe() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("case #%d  %s  bytes [%s]", number, entry, hex(bytes)));
+        s.append(String.format("case #%d  %s  bytes [%s]", number, producer == null ? entry : "sequence: " + producer
+                + "  then  " + entry, hex(bytes)));
         if (oracle == Oracle.HOST && !java.util.Arrays.equals(bytes, hostBytes)) {
             s.append(String.format("  (host bytes [%s])", hex(hostBytes)));
         }

@@ -25,6 +25,9 @@ final class DiffRun {
 
     final long seed;
     final int cases;
+    /** How many of the cases are two-instruction sequences ({@link Sequences}): the last ones. */
+    final int sequences;
+    int sequenceCases, sequenceMismatches, sequencesUndrawn, producerRows, consumerRows;
     final Map<Entry, RowStats> rows = new LinkedHashMap<>();
     final Map<Entry, String> excluded = new LinkedHashMap<>();
     final List<String> mismatches = new ArrayList<>();
@@ -39,8 +42,13 @@ final class DiffRun {
     final List<Entry> uncovered = new ArrayList<>();
 
     DiffRun(long seed, int cases) {
+        this(seed, cases, cases / 10);
+    }
+
+    DiffRun(long seed, int cases, int sequences) {
         this.seed = seed;
         this.cases = cases;
+        this.sequences = Math.min(Math.max(sequences, 0), cases);
     }
 
     static Random caseRandom(long seed, int n) {
@@ -73,10 +81,10 @@ final class DiffRun {
             else rows.put(e, new RowStats());
         }
         List<Entry> covered = new ArrayList<>(rows.keySet());
-        if (covered.isEmpty()) return;
+        if (covered.isEmpty() && sequences == 0) return;
         Generator gen = new Generator(qemuAvailable);
         List<DiffCase> host = new ArrayList<>(), qemu = new ArrayList<>();
-        for (int n = 0; n < cases; n++) {
+        for (int n = 0; n < cases - sequences && !covered.isEmpty(); n++) {
             Entry e = covered.get(n % covered.size());
             DiffCase c = draw(gen, e, n);
             if (c == null) continue;
@@ -84,6 +92,14 @@ final class DiffRun {
             RowStats s = rows.get(e);
             if (c.oracle == Oracle.HOST) s.host++;
             else s.qemu++;
+        }
+        Sequences pairs = new Sequences(gen);
+        producerRows = pairs.producers.size();
+        consumerRows = pairs.consumers.size();
+        for (int n = cases - sequences; n < cases; n++) {
+            DiffCase c = pairs.draw(n, caseRandom(seed, n));
+            if (c == null) sequencesUndrawn++;
+            else host.add(c);
         }
         Path dir = HarnessProcess.build(root);
         harnessDir = dir;
@@ -104,7 +120,7 @@ final class DiffRun {
         if (qerr[0] != null) throw qerr[0];
         check(model, qemu, qr[0]);
         for (Map.Entry<Entry, RowStats> r : rows.entrySet()) {
-            if (r.getValue().host + r.getValue().qemu == 0) uncovered.add(r.getKey());
+            if (cases > sequences && r.getValue().host + r.getValue().qemu == 0) uncovered.add(r.getKey());
         }
     }
 
@@ -122,6 +138,14 @@ final class DiffRun {
         for (int k = 0; k < cases.size(); k++) {
             DiffCase c = cases.get(k);
             String d = Comparison.compare(c, results.get(k), model.run(c));
+            if (c.producer != null) {
+                sequenceCases++;
+                if (d == null) continue;
+                totalMismatches++;
+                sequenceMismatches++;
+                if (mismatches.size() < 200) mismatches.add(d);
+                continue;
+            }
             if (d != null && c.oracle == Oracle.QEMU && qemuFlakes < 100 && agreesAlone(model, c)) {
                 qemuFlakes++;
                 if (mismatches.size() < 200) mismatches.add("(qemu-i386 gave this once but not in a fresh process: not counted)\n" + d);
@@ -184,6 +208,11 @@ final class DiffRun {
                         ? "KNOWN MISMATCH (tests/harness/known-mismatches.txt)" : "MISMATCHING ROW", r.getKey(),
                         s.mismatches, s.host + s.qemu));
             }
+        }
+        if (sequences > 0) {
+            b.append(String.format("sequences (one of %d flag-producer rows, then one of %d flag-consumer rows): %d cases on"
+                    + " the host CPU, %d not drawn, %d mismatching%n", producerRows, consumerRows, sequenceCases,
+                    sequencesUndrawn, sequenceMismatches));
         }
         b.append(String.format("%d mismatching cases (%d more in known rows) in %d rows; %d qemu-i386 results"
                 + " not reproducible in a fresh process%n", totalMismatches, knownMismatches, bad, qemuFlakes));

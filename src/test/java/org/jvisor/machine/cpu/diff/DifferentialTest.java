@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * runs on the host CPU (or qemu-i386 for the forms long mode lacks) and in the model.
  * Seed and size come from jvisor.diff.seed and jvisor.diff.cases (pom.xml); a long run
  * with any seed is scripts/difftest. Fails on any mismatch and on any covered row that
- * got no case, so coverage cannot silently shrink.
+ * got no case, so coverage cannot silently shrink. A tenth of the cases are two-instruction
+ * sequences (a flag producer, then a flag consumer) for the lazy flags: see {@link Sequences}.
  */
 class DifferentialTest {
     @Test
@@ -28,6 +29,8 @@ class DifferentialTest {
         StringBuilder failures = new StringBuilder();
         for (int k = 0; k < Math.min(10, run.mismatches.size()); k++) failures.append(run.mismatches.get(k)).append('\n');
         assertFalse(run.rows.isEmpty(), "no rows to test");
+        assertTrue(run.sequenceCases >= run.sequences * 9 / 10 && run.sequenceCases > 0,
+                "too few producer/consumer sequence cases were drawn:\n" + report);
         assertTrue(run.uncovered.isEmpty(), "rows without any case (seed " + seed + "):\n" + report);
         assertEquals(0, run.totalMismatches, "differential mismatches with seed " + seed
                 + " (rerun: scripts/difftest --seed " + seed + " --cases " + cases + ")\n" + failures + report);

@@ -57,7 +57,7 @@ final class Generator {
                 rnd.nextInt(), d.patchOffset, d.patch, e.has(Entry.FPU) ? FpuValues.image(rnd, e.mnemonic) : null);
     }
 
-    private Insn decode(byte[] bytes) {
+    Insn decode(byte[] bytes) {
         Insn insn = new Insn();
         try {
             decoder.decode(k -> {

@@ -12,7 +12,8 @@ import org.jvisor.machine.memory.PortBus;
  * mode with paging, CPL 3, flat segments with the selectors qemu-i386's Linux gives a
  * program (CS 0x23, DS/ES/SS 0x2B, FS null, GS 0x33), and only the oracle's data buffer,
  * the code region and a private x87 scratch page mapped, so a stray access faults in the
- * model where it faults in the harness. Runs exactly one instruction per case.
+ * model where it faults in the harness. Runs exactly one instruction per case (two for a
+ * sequence case), each stepped alone.
  */
 final class ModelMachine {
     static final int PAGE_DIR = 0x1000, GDT = 0x4000, SCRATCH = 0x00400000;
@@ -105,6 +106,7 @@ final class ModelMachine {
             if (!(e instanceof Exit.BudgetExhausted)) return setupFailed(c, "frstor before the instruction gave " + e);
         }
         Exit exit = step(c.eip());
+        for (int k = 1; k < c.steps() && exit instanceof Exit.BudgetExhausted; k++) exit = step(cpu.eip);
         int eip = cpu.eip;
         int[] regs = cpu.r.clone();
         int flags = cpu.getEflags();
